@@ -1,0 +1,369 @@
+#!/usr/bin/env bash
+# Starts, stops and checks a single-node Apache Kafka broker in KRaft mode
+# (broker and controller in one JVM) on 127.0.0.1, for development and CI.
+#
+# Usage: scripts/kafka.sh start|stop|status|fetch
+# (fetch only downloads the jars, so CI can do it before the tests run)
+#
+# The broker's jars come from Maven Central through scripts/kafka/pom.xml and
+# are cached in .cache/kafka/libs. Broker state (data, logs, pid file) lives in
+# .kafka/ unless TIERS_KAFKA_DIR names another folder.
+#
+# Environment:
+#   TIERS_KAFKA_PORT              client listener port (default 9092)
+#   TIERS_KAFKA_CONTROLLER_PORT   controller listener port (default 9093)
+#   TIERS_KAFKA_DIR               state folder (default <repo>/.kafka)
+#   TIERS_KAFKA_START_TIMEOUT     seconds to wait for the broker to accept requests (default 120)
+#   TIERS_KAFKA_STOP_TIMEOUT      seconds to wait after SIGTERM before SIGKILL (default 60)
+#   TIERS_KAFKA_HEAP_OPTS         JVM heap options (default "-Xms256m -Xmx1g")
+#   JAVA_HOME                     Java 17 or newer; otherwise `java` on PATH
+#
+# Exit status: 0 on success. `status` exits 0 when a broker accepts requests
+# on the client port and 1 otherwise.
+set -euo pipefail
+
+script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+repo_dir=$(cd -- "$script_dir/.." && pwd)
+template_dir="$script_dir/kafka"
+libs_dir="$repo_dir/.cache/kafka/libs"
+
+host=127.0.0.1
+port=${TIERS_KAFKA_PORT:-9092}
+controller_port=${TIERS_KAFKA_CONTROLLER_PORT:-9093}
+state_dir=${TIERS_KAFKA_DIR:-$repo_dir/.kafka}
+start_timeout=${TIERS_KAFKA_START_TIMEOUT:-120}
+stop_timeout=${TIERS_KAFKA_STOP_TIMEOUT:-60}
+heap_opts=${TIERS_KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}
+
+log() {
+  echo "kafka: $*" >&2
+}
+
+die() {
+  log "error: $*"
+  exit 1
+}
+
+require_port() {
+  local name=$1 value=$2
+  # The regex rejects leading zeros, which bash arithmetic would read as octal.
+  if ! [[ $value =~ ^[1-9][0-9]*$ ]] || ((value > 65535)); then
+    die "invalid $name '$value': expected a TCP port between 1 and 65535"
+  fi
+}
+
+require_seconds() {
+  local name=$1 value=$2
+  if ! [[ $value =~ ^[1-9][0-9]*$ ]]; then
+    die "invalid $name '$value': expected a whole number of seconds, at least 1"
+  fi
+}
+
+require_port TIERS_KAFKA_PORT "$port"
+require_port TIERS_KAFKA_CONTROLLER_PORT "$controller_port"
+if ((port == controller_port)); then
+  die "TIERS_KAFKA_PORT and TIERS_KAFKA_CONTROLLER_PORT are both $port. Choose two different ports."
+fi
+require_seconds TIERS_KAFKA_START_TIMEOUT "$start_timeout"
+require_seconds TIERS_KAFKA_STOP_TIMEOUT "$stop_timeout"
+
+# Relative paths would break once the broker runs from another directory.
+if [[ $state_dir != /* ]]; then
+  state_dir="$PWD/$state_dir"
+fi
+data_dir="$state_dir/data"
+logs_dir="$state_dir/logs"
+config_file="$state_dir/server.properties"
+pid_file="$state_dir/kafka.pid"
+
+# --- Java and jars ----------------------------------------------------------
+
+# Sets java_cmd once per run, because the version check itself starts a JVM.
+java_cmd=
+find_java() {
+  [[ -z $java_cmd ]] || return 0
+
+  local java=java
+  if [[ -n ${JAVA_HOME:-} ]]; then
+    java="$JAVA_HOME/bin/java"
+  fi
+  if ! command -v "$java" >/dev/null 2>&1; then
+    die "Java not found (tried '$java'). Install Java 17 or newer or set JAVA_HOME."
+  fi
+
+  # Kafka 4 brokers need Java 17 or newer.
+  local spec
+  spec=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
+  if ! [[ $spec =~ ^[0-9]+$ ]] || ((spec < 17)); then
+    die "Java 17 or newer is required, but '$java' is version '${spec:-unknown}'. Set JAVA_HOME to a newer Java."
+  fi
+  java_cmd=$java
+}
+
+# Copies the jars listed in pom.xml into the cache unless the cache was filled
+# from the same pom.xml. The copy goes to a temporary folder first, so an
+# interrupted download never leaves a half-filled cache that looks complete.
+fetch_jars() {
+  local pom="$template_dir/pom.xml"
+  local stamp_file="$libs_dir/.pom.sha256"
+  local pom_hash
+  pom_hash=$(sha256sum "$pom" | cut -d' ' -f1)
+  if [[ -f $stamp_file && $(<"$stamp_file") == "$pom_hash" ]]; then
+    return 0
+  fi
+
+  command -v mvn >/dev/null 2>&1 || die "Maven (mvn) not found. Install Maven, which is needed once to fetch the Kafka jars."
+  log "fetching Kafka jars with Maven into $libs_dir"
+  local tmp_dir="$libs_dir.tmp.$$"
+  rm -rf -- "$tmp_dir"
+  mkdir -p -- "$(dirname -- "$libs_dir")"
+  # Maven 3.8 prints ANSI reset codes even in quiet batch mode, so its output
+  # is kept and shown, without escape codes, only when it fails.
+  local output
+  if ! output=$(mvn -q -B -f "$pom" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$tmp_dir" </dev/null 2>&1); then
+    printf '%s\n' "$output" | sed 's/\x1b\[[0-9;]*m//g' >&2
+    rm -rf -- "$tmp_dir"
+    die "Maven failed to fetch the Kafka jars listed in $pom"
+  fi
+  echo "$pom_hash" >"$tmp_dir/.pom.sha256"
+  rm -rf -- "$libs_dir"
+  mv -- "$tmp_dir" "$libs_dir"
+}
+
+# --- Probes -----------------------------------------------------------------
+
+port_open() {
+  local probe_port=$1
+  # The inner shell receives host and port as $0 and $1, so single quotes are intended.
+  # shellcheck disable=SC2016
+  timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$host" "$probe_port" 2>/dev/null
+}
+
+# Succeeds when BrokerApiVersionsCommand reaches the client port and reports
+# the broker as not fenced, which is when clients can create topics and produce.
+broker_ready() {
+  port_open "$port" || return 1
+  if [[ ! -f $libs_dir/.pom.sha256 ]]; then
+    return 1
+  fi
+
+  local output
+  find_java
+  output=$(timeout 30 "$java_cmd" -Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+    -cp "$libs_dir/*" org.apache.kafka.tools.BrokerApiVersionsCommand \
+    --bootstrap-server "$host:$port" 2>/dev/null) || return 1
+  grep -q 'isFenced: false' <<<"$output"
+}
+
+# Prints the pid from the pid file if that process is still the broker of this
+# state folder. The command line check skips a pid that the system has reused.
+running_pid() {
+  [[ -f $pid_file ]] || return 1
+  local pid
+  pid=$(<"$pid_file")
+  [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/cmdline ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "kafka.Kafka $config_file" || return 1
+  echo "$pid"
+}
+
+print_log_tail() {
+  local file
+  for file in "$logs_dir/server.log" "$logs_dir/kafka.out"; do
+    if [[ -s $file ]]; then
+      log "last 40 lines of $file:"
+      tail -n 40 -- "$file" >&2
+    fi
+  done
+}
+
+# Serializes start and stop, so two callers never launch two brokers. The
+# broker must not inherit file descriptor 9, or it would hold the lock.
+take_lock() {
+  mkdir -p -- "$state_dir"
+  if command -v flock >/dev/null 2>&1; then
+    local wait_seconds=$((start_timeout + stop_timeout + 30))
+    exec 9>"$state_dir/.lock"
+    flock -w "$wait_seconds" 9 ||
+      die "timed out after $wait_seconds s waiting for another start or stop of the broker in $state_dir"
+  fi
+}
+
+# --- Start ------------------------------------------------------------------
+
+render_config() {
+  local text
+  text=$(<"$template_dir/server.properties")
+  # Quoted replacements keep '&' and '\' in paths literal.
+  text=${text//@HOST@/"$host"}
+  text=${text//@PORT@/"$port"}
+  text=${text//@CONTROLLER_PORT@/"$controller_port"}
+  text=${text//@DATA_DIR@/"$data_dir"}
+  printf '%s\n' "$text" >"$config_file"
+}
+
+format_storage() {
+  if [[ -f $data_dir/meta.properties ]]; then
+    return 0
+  fi
+
+  local cluster_id
+  cluster_id=$("$java_cmd" -cp "$libs_dir/*" kafka.tools.StorageTool random-uuid 2>/dev/null) ||
+    die "failed to generate a cluster id with kafka.tools.StorageTool"
+  log "formatting storage in $data_dir (cluster id $cluster_id)"
+  local output
+  if ! output=$("$java_cmd" -cp "$libs_dir/*" \
+    -Dlog4j2.configurationFile="$template_dir/log4j2.xml" -Dkafka.logs.dir="$logs_dir" \
+    kafka.tools.StorageTool format --config "$config_file" \
+    --cluster-id "$cluster_id" --standalone 2>&1); then
+    printf '%s\n' "$output" >&2
+    die "failed to format storage in $data_dir"
+  fi
+}
+
+stop_pid() {
+  local pid=$1
+  kill -TERM "$pid" 2>/dev/null || true
+
+  local deadline=$((SECONDS + stop_timeout))
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
+    sleep 0.2
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "broker (pid $pid) still running ${stop_timeout} s after SIGTERM, so sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null; do
+      sleep 0.1
+    done
+  fi
+  rm -f -- "$pid_file"
+}
+
+wait_until_ready() {
+  local pid=$1 started=$SECONDS
+  local deadline=$((SECONDS + start_timeout))
+  while ((SECONDS < deadline)); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      rm -f -- "$pid_file"
+      print_log_tail
+      die "broker (pid $pid) exited during start-up. See the log above."
+    fi
+    if broker_ready; then
+      log "ready on $host:$port (pid $pid, $((SECONDS - started)) s)"
+      return 0
+    fi
+    sleep 0.5
+  done
+
+  print_log_tail
+  log "stopping broker (pid $pid) because it did not accept requests"
+  stop_pid "$pid"
+  die "broker did not accept requests on $host:$port within $start_timeout s. Read the log above, or raise TIERS_KAFKA_START_TIMEOUT on a slow machine."
+}
+
+start() {
+  take_lock
+
+  local pid
+  if pid=$(running_pid); then
+    if broker_ready; then
+      log "already running on $host:$port (pid $pid)"
+      return 0
+    fi
+    log "broker (pid $pid) is running but does not accept requests yet, so waiting for it"
+    wait_until_ready "$pid"
+    return 0
+  fi
+
+  fetch_jars
+  if broker_ready; then
+    log "a broker not started by this script already accepts requests on $host:$port, so using it"
+    return 0
+  fi
+  if port_open "$port"; then
+    die "port $port on $host is in use by another program. Stop it or set TIERS_KAFKA_PORT."
+  fi
+  if port_open "$controller_port"; then
+    die "controller port $controller_port on $host is in use by another program. Stop it or set TIERS_KAFKA_CONTROLLER_PORT."
+  fi
+
+  find_java
+  mkdir -p -- "$data_dir" "$logs_dir"
+  render_config
+  format_storage
+
+  local -a heap_args
+  read -r -a heap_args <<<"$heap_opts"
+  log "starting Kafka on $host:$port (controller $host:$controller_port, state in $state_dir)"
+  # setsid detaches the broker from this shell's process group, so a Ctrl-C or
+  # the end of the calling job does not stop it. In a non-interactive shell the
+  # background child is not a group leader, so setsid execs without forking
+  # and $! is the JVM's pid.
+  (
+    cd -- "$state_dir"
+    exec setsid nohup "$java_cmd" "${heap_args[@]}" \
+      -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
+      -Djava.awt.headless=true \
+      -Dlog4j2.configurationFile="$template_dir/log4j2.xml" \
+      -Dkafka.logs.dir="$logs_dir" \
+      -cp "$libs_dir/*" kafka.Kafka "$config_file"
+  ) >"$logs_dir/kafka.out" 2>&1 </dev/null 9>&- &
+  pid=$!
+  echo "$pid" >"$pid_file"
+
+  wait_until_ready "$pid"
+}
+
+# --- Stop and status --------------------------------------------------------
+
+stop() {
+  take_lock
+
+  local pid
+  if ! pid=$(running_pid); then
+    rm -f -- "$pid_file"
+    if port_open "$port"; then
+      log "no broker started from $state_dir is running, but port $port is open. Leaving that program alone."
+    else
+      log "not running"
+    fi
+    return 0
+  fi
+
+  log "stopping broker (pid $pid)"
+  stop_pid "$pid"
+  log "stopped"
+}
+
+status() {
+  local pid
+  if pid=$(running_pid); then
+    if broker_ready; then
+      log "running on $host:$port (pid $pid)"
+      return 0
+    fi
+    log "broker process (pid $pid) is running but does not accept requests on $host:$port"
+    return 1
+  fi
+  if broker_ready; then
+    log "a broker not started by this script accepts requests on $host:$port"
+    return 0
+  fi
+  if port_open "$port" && [[ ! -f $libs_dir/.pom.sha256 ]]; then
+    log "port $port is open, but the Kafka jars are not fetched yet, so the program on it cannot be checked. Run '$0 start' first."
+    return 1
+  fi
+  log "not running"
+  return 1
+}
+
+case ${1:-} in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  fetch) fetch_jars ;;
+  *)
+    echo "usage: $0 start|stop|status|fetch" >&2
+    exit 2
+    ;;
+esac

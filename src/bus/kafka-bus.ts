@@ -1,0 +1,188 @@
+import { Kafka, logLevel, type Consumer, type LogEntry, type Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { EngineError } from '../core/errors.js';
+import type {
+  Bus,
+  BusMessage,
+  BusProducer,
+  ConsumedMessage,
+  SubscribeOptions,
+  Subscription,
+  TopicSpec,
+} from './bus.js';
+
+export const DEFAULT_BROKERS = '127.0.0.1:9092';
+
+/**
+ * `max.message.bytes` of the topics the engine creates. Kafka's default of about 1 MB is
+ * below the largest document the readers accept (4 MiB of text by default) once Avro
+ * framing and metadata are added.
+ */
+export const TOPIC_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  log: Logger;
+}
+
+/** Chooses brokers: the explicit option, else TIERS_BROKERS, else 127.0.0.1:9092. */
+export function resolveBrokers(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
+  const list = (option ?? env.TIERS_BROKERS ?? DEFAULT_BROKERS)
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter((broker) => broker.length > 0);
+  for (const broker of list) {
+    if (!/^[^\s:]+:\d{1,5}$/.test(broker)) {
+      throw new EngineError('TIERS_CONFIG_INVALID', `invalid broker address "${broker}": expected HOST:PORT`);
+    }
+  }
+  if (list.length === 0) throw new EngineError('TIERS_CONFIG_INVALID', 'no broker address given: expected HOST:PORT');
+  return list;
+}
+
+/** Routes kafkajs's own log lines into the engine's structured log. */
+function kafkajsLogCreator(log: Logger) {
+  return () =>
+    ({ level, log: entry }: LogEntry) => {
+      const { message, ...rest } = entry;
+      const child = { ...rest, component: 'kafkajs' };
+      if (level === logLevel.ERROR) log.error(child, message);
+      else if (level === logLevel.WARN) log.warn(child, message);
+      else if (level === logLevel.INFO) log.debug(child, message);
+      else log.trace(child, message);
+    };
+}
+
+/** The production transport: kafkajs producers and consumer-group members. */
+export class KafkaBus implements Bus {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private readonly producers: Producer[] = [];
+  private readonly consumers: Consumer[] = [];
+
+  constructor(private readonly options: KafkaBusOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: logLevel.INFO,
+      logCreator: kafkajsLogCreator(options.log),
+      retry: { retries: 8, initialRetryTime: 300 },
+    });
+  }
+
+  async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = specs.filter((spec) => !existing.has(spec.name));
+      if (missing.length > 0) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((spec) => ({
+            topic: spec.name,
+            numPartitions: spec.partitions,
+            replicationFactor: -1,
+            configEntries: [{ name: 'max.message.bytes', value: String(TOPIC_MAX_MESSAGE_BYTES) }],
+          })),
+        });
+        this.options.log.info({ topics: missing.map((spec) => spec.name) }, 'created topics');
+      }
+      await this.warnOnPartitionMismatch(admin, specs.filter((spec) => existing.has(spec.name)));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async createProducer(): Promise<BusProducer> {
+    // NOTE: acks from all in-sync replicas, but not yet idempotent or transactional; a producer
+    // retry after a lost ack can duplicate a message.
+    const producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    this.producers.push(producer);
+    return {
+      send: async (topic: string, messages: BusMessage[]) => {
+        if (messages.length === 0) return;
+        await producer.send({ topic, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value })) });
+      },
+      close: async () => {
+        await producer.disconnect();
+      },
+    };
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const consumer = this.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    this.consumers.push(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning });
+
+    let resolveDone!: () => void;
+    let rejectDone!: (err: unknown) => void;
+    const done = new Promise<void>((resolve, reject) => {
+      resolveDone = resolve;
+      rejectDone = reject;
+    });
+    done.catch(() => {});
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (!event.payload.restart) rejectDone(event.payload.error);
+    });
+
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+        const all = batch.messages;
+        for (let start = 0; start < all.length; start += options.maxBatchSize) {
+          // Stop between chunks on shutdown or rebalance; offsets of unhandled chunks stay uncommitted.
+          if (!isRunning() || isStale()) return;
+          const chunk: ConsumedMessage[] = all.slice(start, start + options.maxBatchSize).map((m) => ({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            key: m.key ? m.key.toString('utf8') : null,
+            value: m.value ?? Buffer.alloc(0),
+          }));
+          await options.handler(chunk);
+          const last = chunk[chunk.length - 1]!.offset;
+          resolveOffset(last);
+          if (options.commitOffsets !== false) {
+            await consumer.commitOffsets([
+              { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+            ]);
+          }
+          await heartbeat();
+        }
+      },
+    });
+
+    return {
+      done,
+      stop: async () => {
+        // kafkajs waits for the batch in progress before it leaves the group.
+        await consumer.disconnect();
+        resolveDone();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.consumers.map((consumer) => consumer.disconnect()));
+    await Promise.allSettled(this.producers.map((producer) => producer.disconnect()));
+  }
+
+  private async warnOnPartitionMismatch(admin: ReturnType<Kafka['admin']>, specs: TopicSpec[]): Promise<void> {
+    if (specs.length === 0) return;
+    const metadata = await admin.fetchTopicMetadata({ topics: specs.map((spec) => spec.name) });
+    for (const topic of metadata.topics) {
+      const wanted = specs.find((spec) => spec.name === topic.name)?.partitions;
+      if (wanted !== undefined && topic.partitions.length !== wanted) {
+        this.options.log.warn(
+          { topic: topic.name, partitions: topic.partitions.length, configured: wanted },
+          'topic exists with a different partition count; keeping it as it is',
+        );
+      }
+    }
+  }
+}

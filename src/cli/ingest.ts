@@ -1,0 +1,30 @@
+import { Command } from 'commander';
+import { createLogger } from '../core/log.js';
+import { InputReader } from '../io/read-inputs.js';
+import { ingest } from '../runtime/ingest.js';
+import { addKafkaOptions, connectKafka, type KafkaCliOptions } from './kafka-options.js';
+import { addReadOptions, readOptionsFrom, type ReadCliOptions } from './read-options.js';
+
+export function ingestCommand(): Command {
+  const command = new Command('ingest')
+    .description('Publish input files to the L0 topic on Kafka (rejected inputs to <prefix>.rejected, unreadable ones to <prefix>.dlq)')
+    .argument('<inputs...>', 'JSON-lines files (.jsonl, .gz, .zst), WET files, or directories');
+  addKafkaOptions(command);
+  addReadOptions(command);
+  return command.action(async (inputs: string[], options: KafkaCliOptions & ReadCliOptions) => {
+    const log = createLogger({ command: 'ingest' });
+    const { bus, topics } = await connectKafka(options, 'tiers-ingest', log);
+    try {
+      const producer = await bus.createProducer();
+      const reader = new InputReader(inputs, readOptionsFrom(options), log);
+      log.info({ inputs, topic: topics.l0 }, 'ingest started');
+      const stats = await ingest(reader.items(), producer, topics, log);
+      await producer.close();
+      const summary = { ...reader.stats, ...stats, topic: topics.l0 };
+      log.info(summary, 'ingest finished');
+      process.stdout.write(JSON.stringify(summary) + '\n');
+    } finally {
+      await bus.close();
+    }
+  });
+}

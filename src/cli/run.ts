@@ -1,0 +1,60 @@
+import { Command } from 'commander';
+import { loadConfigFile } from '../core/config-file.js';
+import { createLogger } from '../core/log.js';
+import { runEmbedded } from '../runtime/embedded-run.js';
+import { DEFAULT_QUEUE_CAPACITY } from '../bus/embedded-bus.js';
+import { getTopology } from '../topologies/index.js';
+import { DEFAULT_BATCH_SIZE, positiveInt } from './options.js';
+import { addReadOptions, readOptionsFrom, type ReadCliOptions } from './read-options.js';
+
+interface RunCliOptions extends ReadCliOptions {
+  out: string;
+  topology: string;
+  config?: string;
+  queueCapacity: number;
+  batchSize: number;
+}
+
+export function runCommand(): Command {
+  const command = new Command('run')
+    .description('Run the whole topology in this process (no Kafka) and write each tier to DIR/<tier>.jsonl')
+    .argument('<inputs...>', 'JSON-lines files (.jsonl, .gz, .zst), WET files, or directories')
+    .requiredOption('-o, --out <dir>', 'output directory for l0.jsonl, l1.jsonl, rejected.jsonl, dlq.jsonl and report.json')
+    .option('--topology <name>', 'topology to run', 'default')
+    .option('--config <file>', 'JSON file with per-operator settings: {"operators": {"<name>": {...}}}')
+    .option('--queue-capacity <n>', 'messages that may wait between two stages', positiveInt('--queue-capacity'), DEFAULT_QUEUE_CAPACITY)
+    .option('--batch-size <n>', 'records handed to a stage at a time', positiveInt('--batch-size'), DEFAULT_BATCH_SIZE);
+  addReadOptions(command);
+  return command.action(async (inputs: string[], options: RunCliOptions) => {
+    const log = createLogger({ command: 'run' });
+    const topology = getTopology(options.topology);
+    const config = loadConfigFile(options.config);
+    const abort = new AbortController();
+    const onSignal = (signal: string) => {
+      log.warn({ signal }, 'stopping: no new input is read; records already read finish every stage');
+      abort.abort();
+    };
+    process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+    const report = await runEmbedded({
+      inputs,
+      outDir: options.out,
+      topology,
+      operatorConfigs: config.operators,
+      read: readOptionsFrom(options),
+      queueCapacity: options.queueCapacity,
+      maxBatchSize: options.batchSize,
+      log,
+      signal: abort.signal,
+    });
+    const summary = {
+      out: options.out,
+      outputs: report.outputs,
+      balanced: report.conservation.balanced,
+      elapsedSeconds: report.elapsedSeconds,
+    };
+    process.stdout.write(JSON.stringify(summary) + '\n');
+    if (!report.conservation.balanced) {
+      throw new Error(`counts do not balance: ${report.conservation.errors.join('; ')}`);
+    }
+  });
+}

@@ -1,0 +1,68 @@
+import { Command } from 'commander';
+import type { Subscription } from '../bus/bus.js';
+import { loadConfigFile } from '../core/config-file.js';
+import { ConfigError } from '../core/errors.js';
+import { createLogger } from '../core/log.js';
+import { createStageOperators } from '../operators/index.js';
+import { StageRunner } from '../runtime/stage-runner.js';
+import { getTopology } from '../topologies/index.js';
+import { addKafkaOptions, connectKafka, type KafkaCliOptions } from './kafka-options.js';
+import { DEFAULT_BATCH_SIZE, positiveInt, shutdownSignal } from './options.js';
+
+interface UpCliOptions extends KafkaCliOptions {
+  topology: string;
+  config?: string;
+  stage?: string[];
+  batchSize: number;
+  statsInterval: number;
+}
+
+export function upCommand(): Command {
+  const command = new Command('up')
+    .description('Run the topology\'s stages as Kafka consumer groups until SIGINT or SIGTERM')
+    .option('--topology <name>', 'topology to run', 'default')
+    .option('--config <file>', 'JSON file with per-operator settings: {"operators": {"<name>": {...}}}')
+    .option('--stage <name...>', 'run only these stages (default: all)')
+    .option('--batch-size <n>', 'records handed to a stage at a time', positiveInt('--batch-size'), DEFAULT_BATCH_SIZE)
+    .option('--stats-interval <seconds>', 'how often to log stage counts', positiveInt('--stats-interval'), 30);
+  addKafkaOptions(command);
+  return command.action(async (options: UpCliOptions) => {
+    const log = createLogger({ command: 'up' });
+    const topology = getTopology(options.topology);
+    const config = loadConfigFile(options.config);
+    const stages = topology.stages.filter((stage) => !options.stage || options.stage.includes(stage.name));
+    const unknown = (options.stage ?? []).filter((name) => !topology.stages.some((stage) => stage.name === name));
+    if (unknown.length > 0) {
+      const known = topology.stages.map((stage) => stage.name).join(', ');
+      throw new ConfigError(`unknown stage ${unknown.join(', ')} in topology ${topology.name}: expected one of ${known}`);
+    }
+    // Build operators before connecting so a config error stops the process before the first fetch.
+    const operators = stages.map((stage) => createStageOperators(stage, config.operators));
+
+    const { bus, topics, prefix } = await connectKafka(options, 'tiers-up', log);
+    const producer = await bus.createProducer();
+    const subscriptions: Subscription[] = [];
+    const runners: StageRunner[] = [];
+    for (const [i, stage] of stages.entries()) {
+      const stageLog = log.child({ stage: stage.name, topic: topics[stage.input] });
+      const runner = new StageRunner(stage, operators[i]!, topics, producer, stageLog);
+      runners.push(runner);
+      const groupId = `${prefix}.${stage.name}`;
+      subscriptions.push(
+        await bus.subscribe({ groupId, topic: topics[stage.input], fromBeginning: true, maxBatchSize: options.batchSize, handler: runner.handleBatch }),
+      );
+      stageLog.info({ groupId, output: topics[stage.output] }, 'stage started');
+    }
+    const timer = setInterval(() => log.info({ stages: runners.map((r) => r.stats) }, 'stage counts'), options.statsInterval * 1000);
+    timer.unref();
+
+    const crashed = Promise.race(subscriptions.map((s) => s.done)).then(() => 'consumer stopped');
+    const reason = await Promise.race([shutdownSignal(), crashed]);
+    log.info({ reason }, 'stopping: finishing the batch in progress');
+    clearInterval(timer);
+    for (const subscription of subscriptions) await subscription.stop();
+    await producer.close();
+    await bus.close();
+    log.info({ stages: runners.map((r) => r.stats) }, 'stopped');
+  });
+}

@@ -1,0 +1,60 @@
+/** Error codes the engine raises itself. */
+export const ERROR_CODES = [
+  'TIERS_CONFIG_INVALID',
+  'TIERS_INPUT_UNREADABLE',
+  'TIERS_RECORD_INVALID',
+  'TIERS_TRANSPORT_FAILED',
+  'TIERS_RETRIES_EXHAUSTED',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class EngineError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+  readonly context: Record<string, unknown>;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { retriable?: boolean; cause?: unknown; context?: Record<string, unknown> } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.retriable = options.retriable ?? false;
+    this.context = options.context ?? {};
+  }
+}
+
+/** Invalid configuration: the process must not start. */
+export class ConfigError extends EngineError {
+  constructor(message: string, context: Record<string, unknown> = {}) {
+    super('TIERS_CONFIG_INVALID', message, { context });
+  }
+}
+
+/** One record or message that cannot be decoded or used; it goes to the DLQ or the rejected topic. */
+export class RecordError extends EngineError {
+  constructor(message: string, options: { cause?: unknown; context?: Record<string, unknown> } = {}) {
+    super('TIERS_RECORD_INVALID', message, options);
+  }
+}
+
+/** True when the error, or any error in its cause chain, is marked retriable and none says otherwise. */
+export function isRetriable(err: unknown): boolean {
+  let current: unknown = err;
+  let sawRetriable = false;
+  while (current instanceof Error) {
+    if (current instanceof EngineError) {
+      if (!current.retriable) return false;
+      sawRetriable = true;
+    }
+    current = current.cause;
+  }
+  return sawRetriable;
+}
+
+/** Message of any thrown value, for logs and rejection reasons. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

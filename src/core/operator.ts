@@ -1,0 +1,52 @@
+import type { Logger } from 'pino';
+import type { TierRecord } from './record.js';
+
+/**
+ * What an operator decided for one input record. The runtime turns each outcome into
+ * output messages, lineage entries and counters, so operators never touch a transport.
+ */
+export type Outcome =
+  | { kind: 'promote'; record: TierRecord }
+  | {
+      kind: 'reject';
+      record: TierRecord;
+      rule: string;
+      reason: string;
+      value?: number | string | null;
+      duplicateOf?: string | null;
+    }
+  /** A new record derived from the input (synthesis); the input itself is not promoted by this. */
+  | { kind: 'emit'; record: TierRecord };
+
+export interface OperatorContext {
+  log: Logger;
+}
+
+export interface Operator {
+  readonly name: string;
+  readonly version: string;
+  /**
+   * Decides one record. The runtime owns `record` and lets the operator change it in place
+   * (text, signals) before promoting it. Returns one or more outcomes; a record with no
+   * promote or reject outcome counts as rejected by the runtime, so nothing vanishes.
+   */
+  process(record: TierRecord, ctx: OperatorContext): Outcome[] | Promise<Outcome[]>;
+  /** Every rule name this operator can reject with, so counters start at zero. */
+  readonly rules: readonly string[];
+}
+
+/** Shorthand for a single promote outcome. */
+export function promote(record: TierRecord): Outcome[] {
+  return [{ kind: 'promote', record }];
+}
+
+/** Shorthand for a single reject outcome. */
+export function reject(
+  record: TierRecord,
+  rule: string,
+  reason: string,
+  value: number | string | null = null,
+  duplicateOf: string | null = null,
+): Outcome[] {
+  return [{ kind: 'reject', record, rule, reason, value, duplicateOf }];
+}

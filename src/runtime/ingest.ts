@@ -1,0 +1,78 @@
+import type { Logger } from 'pino';
+import type { BusMessage, BusProducer } from '../bus/bus.js';
+import { encodeDeadLetter, encodeRejectedRecord, encodeTierRecord } from '../codec/avro.js';
+import { packageVersion } from '../core/paths.js';
+import { dedupScope } from '../core/record.js';
+import type { TopicNames } from '../core/topics.js';
+import type { ReadItem } from '../io/read-inputs.js';
+import { countRejection } from './stats.js';
+
+export const INGEST_OPERATOR = 'ingest';
+
+/** Messages per producer request; bounds memory while keeping requests large enough to be cheap. */
+const SEND_BATCH_SIZE = 500;
+
+export interface IngestStats {
+  read: number;
+  promoted: number;
+  rejected: number;
+  dlq: number;
+  rules: Record<string, number>;
+}
+
+/**
+ * Publishes reader output: valid records to L0 keyed by their dedup scope (so each scope
+ * keeps its order on one partition), unusable ones to the rejected topic and undecodable
+ * bytes to the DLQ. Sends are sequential, which keeps input order within a partition.
+ */
+export async function ingest(
+  items: AsyncIterable<ReadItem>,
+  producer: BusProducer,
+  topics: TopicNames,
+  log: Logger,
+): Promise<IngestStats> {
+  const version = packageVersion();
+  const stats: IngestStats = { read: 0, promoted: 0, rejected: 0, dlq: 0, rules: {} };
+  const pending: Record<'l0' | 'rejected' | 'dlq', BusMessage[]> = { l0: [], rejected: [], dlq: [] };
+
+  const flush = async (role: keyof typeof pending) => {
+    const messages = pending[role];
+    if (messages.length === 0) return;
+    pending[role] = [];
+    await producer.send(topics[role], messages);
+  };
+
+  for await (const item of items) {
+    stats.read++;
+    const now = Date.now();
+    if (item.kind === 'record') {
+      item.record.lineage.push({ operator: INGEST_OPERATOR, version, time: now, action: 'ingest', parentId: null });
+      pending.l0.push({ key: dedupScope(item.record), value: encodeTierRecord(item.record) });
+      stats.promoted++;
+    } else if (item.kind === 'reject') {
+      item.record.lineage.push({ operator: INGEST_OPERATOR, version, time: now, action: 'reject', parentId: null });
+      const value = encodeRejectedRecord({
+        record: item.record,
+        operator: INGEST_OPERATOR,
+        operatorVersion: version,
+        rule: item.rule,
+        reason: item.reason,
+        value: item.value,
+        duplicateOf: null,
+        time: now,
+      });
+      pending.rejected.push({ key: item.record.id, value });
+      countRejection(stats, item.rule);
+      log.debug({ recordId: item.record.id, rule: item.rule, reason: item.reason }, 'input record rejected');
+    } else {
+      pending.dlq.push({ key: item.letter.key, value: encodeDeadLetter(item.letter) });
+      stats.dlq++;
+      log.error({ origin: item.letter.origin, position: item.letter.position, error: item.letter.error }, 'input is not a record; sent to the DLQ');
+    }
+    for (const role of ['l0', 'rejected', 'dlq'] as const) {
+      if (pending[role].length >= SEND_BATCH_SIZE) await flush(role);
+    }
+  }
+  for (const role of ['l0', 'rejected', 'dlq'] as const) await flush(role);
+  return stats;
+}

@@ -1,0 +1,162 @@
+import type { Logger } from 'pino';
+import type { BusMessage, BusProducer, ConsumedMessage } from '../bus/bus.js';
+import { decodeTierRecord, encodeDeadLetter, encodeRejectedRecord, encodeTierRecord } from '../codec/avro.js';
+import { errorMessage, isRetriable } from '../core/errors.js';
+import type { Operator, Outcome } from '../core/operator.js';
+import { dedupScope, type RejectedRecord, type TierRecord } from '../core/record.js';
+import type { TopicNames } from '../core/topics.js';
+import type { StageSpec } from '../topologies/types.js';
+import { countRejection, newOperatorStats, type OperatorStats, type StageStats } from './stats.js';
+
+/** Rule recorded when an operator throws a non-retriable error for one record. */
+export const OPERATOR_ERROR_RULE = 'operator_error';
+/** Rule recorded when an operator returns neither a promote nor a reject for a record. */
+export const NO_OUTCOME_RULE = 'operator_no_outcome';
+
+/**
+ * Runs one stage's operators over consumed batches: decode, run each operator in order,
+ * then publish promoted records to the output tier, rejections to the rejected topic and
+ * undecodable messages to the DLQ. The transport commits the batch only after this resolves.
+ */
+export class StageRunner {
+  readonly stats: StageStats;
+  private readonly operatorStats: OperatorStats[];
+
+  constructor(
+    private readonly stage: StageSpec,
+    private readonly operators: Operator[],
+    private readonly topics: TopicNames,
+    private readonly producer: BusProducer,
+    private readonly log: Logger,
+  ) {
+    this.operatorStats = operators.map((op) =>
+      newOperatorStats(op.name, op.version, [...op.rules, OPERATOR_ERROR_RULE, NO_OUTCOME_RULE]),
+    );
+    this.stats = {
+      stage: stage.name,
+      input: topics[stage.input],
+      output: topics[stage.output],
+      consumed: 0,
+      promoted: 0,
+      rejected: 0,
+      dlq: 0,
+      operators: this.operatorStats,
+    };
+  }
+
+  readonly handleBatch = async (messages: ConsumedMessage[]): Promise<void> => {
+    const now = Date.now();
+    const promoted: BusMessage[] = [];
+    const rejected: BusMessage[] = [];
+    const dead: BusMessage[] = [];
+
+    for (const message of messages) {
+      let record: TierRecord;
+      try {
+        record = decodeTierRecord(message.value);
+      } catch (err) {
+        dead.push(this.deadLetter(message, err, now));
+        continue;
+      }
+      const survivors = await this.runOperators(record, rejected, now);
+      for (const survivor of survivors) {
+        survivor.tier = this.stage.output;
+        promoted.push({ key: dedupScope(survivor), value: encodeTierRecord(survivor) });
+      }
+    }
+
+    await Promise.all([
+      this.producer.send(this.topics[this.stage.output], promoted),
+      this.producer.send(this.topics.rejected, rejected),
+      this.producer.send(this.topics.dlq, dead),
+    ]);
+    // Counted after the sends so a failed send (batch retried, nothing committed) counts nothing twice.
+    this.stats.consumed += messages.length;
+    this.stats.promoted += promoted.length;
+    this.stats.rejected += rejected.length;
+    this.stats.dlq += dead.length;
+  };
+
+  /** Passes a record through every operator; returns the records that all of them promoted. */
+  private async runOperators(record: TierRecord, rejected: BusMessage[], now: number): Promise<TierRecord[]> {
+    let current: TierRecord[] = [record];
+    for (let i = 0; i < this.operators.length && current.length > 0; i++) {
+      const operator = this.operators[i]!;
+      const stats = this.operatorStats[i]!;
+      const next: TierRecord[] = [];
+      for (const input of current) {
+        stats.in++;
+        const outcomes = await this.decide(operator, input);
+        let decided = false;
+        for (const outcome of outcomes) {
+          if (outcome.kind === 'reject') {
+            decided = true;
+            countRejection(stats, outcome.rule);
+            rejected.push(this.rejection(operator, outcome, now));
+            continue;
+          }
+          const parentId = outcome.kind === 'emit' ? input.id : null;
+          outcome.record.lineage.push({ operator: operator.name, version: operator.version, time: now, action: outcome.kind, parentId });
+          if (outcome.kind === 'promote') {
+            decided = true;
+            stats.promoted++;
+          } else {
+            stats.emitted++;
+          }
+          next.push(outcome.record);
+        }
+        if (!decided) {
+          countRejection(stats, NO_OUTCOME_RULE);
+          const reason = `operator ${operator.name} returned no decision for record ${input.id}`;
+          rejected.push(this.rejection(operator, { kind: 'reject', record: input, rule: NO_OUTCOME_RULE, reason }, now));
+        }
+      }
+      current = next;
+    }
+    return current;
+  }
+
+  private async decide(operator: Operator, record: TierRecord): Promise<Outcome[]> {
+    try {
+      return await operator.process(record, { log: this.log });
+    } catch (err) {
+      // Retriable failures (a model endpoint down) fail the batch so it is consumed again.
+      if (isRetriable(err)) throw err;
+      this.log.error({ err, operator: operator.name, recordId: record.id }, 'operator failed on a record');
+      const reason = `operator ${operator.name} failed: ${errorMessage(err)}`;
+      return [{ kind: 'reject', record, rule: OPERATOR_ERROR_RULE, reason }];
+    }
+  }
+
+  private rejection(operator: Operator, outcome: Extract<Outcome, { kind: 'reject' }>, now: number): BusMessage {
+    const record = outcome.record;
+    record.lineage.push({ operator: operator.name, version: operator.version, time: now, action: 'reject', parentId: null });
+    const rejected: RejectedRecord = {
+      record,
+      operator: operator.name,
+      operatorVersion: operator.version,
+      rule: outcome.rule,
+      reason: outcome.reason,
+      value: outcome.value ?? null,
+      duplicateOf: outcome.duplicateOf ?? null,
+      time: now,
+    };
+    this.log.debug({ operator: operator.name, recordId: record.id, rule: outcome.rule }, 'record rejected');
+    return { key: record.id, value: encodeRejectedRecord(rejected) };
+  }
+
+  private deadLetter(message: ConsumedMessage, err: unknown, now: number): BusMessage {
+    const position = `${message.partition}:${message.offset}`;
+    this.log.error({ err, stage: this.stage.name, topic: message.topic, position }, 'message is not a valid record; sent to the DLQ');
+    const value = encodeDeadLetter({
+      origin: message.topic,
+      position,
+      key: message.key,
+      payload: message.value,
+      error: errorMessage(err),
+      stage: this.stage.name,
+      time: now,
+    });
+    return { key: message.key, value };
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Sentence counting for line- and document-level rules. A scanner over character classes
+ * is used instead of `Intl.Segmenter` because C4-style rules count sentences on every line
+ * of every document, and ICU's English sentence breaks (Node 20, ICU 78) split after "Mr.".
+ */
+
+import { isAlphanumericCodePoint, isSentenceTerminalCodePoint, isWhitespaceCodePoint } from './chars.js';
+
+// Lower-case words that take a dot without ending a sentence.
+const ABBREVIATIONS = new Set([
+  'mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'vs', 'etc', 'no', 'fig', 'vol', 'approx', 'inc', 'ltd', 'co',
+  'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
+]);
+
+/** True for closing quotes and brackets that may follow a terminal, as in `."` or `。」`. */
+function isClosingMark(unit: number): boolean {
+  switch (unit) {
+    case 0x22: // "
+    case 0x27: // '
+    case 0x29: // )
+    case 0x5d: // ]
+    case 0x7d: // }
+    case 0xbb: // »
+    case 0x2019: // ’
+    case 0x201d: // ”
+    case 0x300d: // 」
+    case 0x300f: // 』
+    case 0xff09: // ）
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** True for letters with inner dots and short pieces, such as `e.g`, `U.S` or `Ph.D`, but not `example.com`. */
+function isLetterDotAbbreviation(word: string): boolean {
+  if (!word.includes('.')) return false;
+  for (const piece of word.split('.')) {
+    if (piece.length > 3 || !/^[\p{L}]*$/u.test(piece)) return false;
+  }
+  return true;
+}
+
+/**
+ * True when the dot at `dot` belongs to an abbreviation or initial (`Mr.`, `e.g.`, `J.`)
+ * or is followed by a lower-case word, so it does not end a sentence.
+ */
+function isNonFinalDot(text: string, dot: number, after: number): boolean {
+  let wordStart = dot;
+  while (wordStart > 0) {
+    const unit = text.charCodeAt(wordStart - 1);
+    if (isWhitespaceCodePoint(unit) || isClosingMark(unit) || unit === 0x28) break;
+    wordStart--;
+  }
+  const word = text.slice(wordStart, dot);
+  if (word.length === 1 && word >= 'A' && word <= 'Z') return true;
+  if (isLetterDotAbbreviation(word)) return true;
+  if (ABBREVIATIONS.has(word.toLowerCase())) return true;
+
+  let next = after;
+  while (next < text.length && isWhitespaceCodePoint(text.charCodeAt(next))) next++;
+  const nextUnit = text.charCodeAt(next);
+  return nextUnit >= 0x61 && nextUnit <= 0x7a;
+}
+
+/**
+ * Counts the sentences of `text`. A sentence ends at a run of terminals (`.` `!` `?` `…`
+ * `。` `！` `？` and the other Unicode sentence terminals), optionally followed by closing
+ * quotes or brackets. ASCII terminals must be followed by whitespace or the end of the text,
+ * so `3.5` and `example.com` do not split, while full-width terminals end a sentence
+ * directly because Chinese and Japanese put no space after them. Text after the last
+ * terminal counts as one more sentence when it contains a letter or digit.
+ * Returns 0 for text without letters or digits.
+ */
+export function countSentences(text: string): number {
+  let count = 0;
+  let hasContent = false;
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    const unit = text.charCodeAt(i);
+    const cp = unit >= 0xd800 && unit <= 0xdbff ? text.codePointAt(i)! : unit;
+    const width = cp > 0xffff ? 2 : 1;
+
+    if (!isSentenceTerminalCodePoint(cp)) {
+      if (!hasContent && isAlphanumericCodePoint(cp)) hasContent = true;
+      i += width;
+      continue;
+    }
+
+    let asciiOnly = cp < 0x80;
+    let j = i + width;
+    while (j < length) {
+      const runUnit = text.charCodeAt(j);
+      if (!isSentenceTerminalCodePoint(runUnit)) break;
+      if (runUnit >= 0x80) asciiOnly = false;
+      j++;
+    }
+    const singleDot = unit === 0x2e && j === i + 1;
+    while (j < length && isClosingMark(text.charCodeAt(j))) j++;
+
+    let ends = hasContent;
+    if (ends && asciiOnly) {
+      const followedBySpace = j >= length || isWhitespaceCodePoint(text.charCodeAt(j));
+      ends = followedBySpace && !(singleDot && isNonFinalDot(text, i, j));
+    }
+    if (ends) {
+      count++;
+      hasContent = false;
+    }
+    i = j;
+  }
+  return hasContent ? count + 1 : count;
+}
