@@ -3,8 +3,8 @@ import { Socket } from 'node:net';
 import { resolve } from 'node:path';
 
 /**
- * Starts the local Kafka broker for the integration tests when none answers on the
- * configured address, and stops it afterwards only if this setup started it.
+ * Starts the local Kafka broker for the integration tests when no broker accepts connections
+ * on the configured address, and stops it afterwards only if this setup started it.
  */
 
 const repoRoot = resolve(import.meta.dirname, '..');

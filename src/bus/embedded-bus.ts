@@ -85,8 +85,8 @@ export class EmbeddedBus implements Bus {
     if (topic.groups.has(options.groupId)) {
       throw new Error(`embedded topic ${options.topic} already has consumer group ${options.groupId}`);
     }
-    // NOTE: a group sees only messages sent after it subscribed; fromBeginning has nothing
-    // to replay because embedded topics keep no history.
+    // NOTE: a group receives only messages sent after it subscribed, because embedded topics
+    // keep no history for fromBeginning to replay.
     const group: Group = {
       partitions: topic.nextOffsets.map(() => ({ queue: [], wake: null })),
     };

@@ -28,14 +28,18 @@ export const DEFAULT_PARTITIONS = 3;
 export const DEFAULT_BATCH_SIZE = 256;
 
 /**
- * Resolves when SIGINT or SIGTERM arrives and passes the signal name; later signals while
- * shutting down are logged and ignored so a batch in progress can finish.
+ * Resolves with the signal name when SIGINT or SIGTERM arrives, so the caller can finish the
+ * batch in progress. A second signal exits at once with status 130. That is safe because
+ * offsets of an unfinished batch are never committed, so its records are consumed again.
  */
 export function shutdownSignal(onSignal?: (signal: string) => void): Promise<string> {
   return new Promise((resolve) => {
     let received = false;
     const handler = (signal: NodeJS.Signals) => {
-      if (received) return;
+      if (received) {
+        process.stderr.write(`tiers: ${signal} again, exiting without waiting for the batch in progress\n`);
+        process.exit(130);
+      }
       received = true;
       onSignal?.(signal);
       resolve(signal);

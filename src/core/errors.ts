@@ -40,7 +40,7 @@ export class RecordError extends EngineError {
   }
 }
 
-/** True when the error, or any error in its cause chain, is marked retriable and none says otherwise. */
+/** Returns true when an error in the cause chain is marked retriable and none is marked non-retriable. */
 export function isRetriable(err: unknown): boolean {
   let current: unknown = err;
   let sawRetriable = false;

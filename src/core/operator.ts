@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { TierRecord } from './record.js';
 
 /**
- * What an operator decided for one input record. The runtime turns each outcome into
+ * An operator's decision for one input record. The runtime turns each outcome into
  * output messages, lineage entries and counters, so operators never touch a transport.
  */
 export type Outcome =

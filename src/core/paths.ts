@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 let cachedRoot: string | undefined;
 
 /**
- * Directory of the installed tiers package (where package.json and schemas/ are), found by
- * walking up from this module; works from src/ under vitest and from dist/ after a build.
+ * Finds the directory of the tiers package (where package.json and schemas/ are) by walking up
+ * from this module. The walk works from src/ under vitest and from dist/ after a build.
  */
 export function packageRoot(): string {
   if (cachedRoot) return cachedRoot;

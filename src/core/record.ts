@@ -9,7 +9,7 @@ export type Tier = (typeof TIERS)[number];
 export const LINEAGE_ACTIONS = ['ingest', 'promote', 'reject', 'emit', 'edit'] as const;
 export type LineageAction = (typeof LINEAGE_ACTIONS)[number];
 
-/** Where a record came from. `dataset` is always set; the rest only where the input says. */
+/** Origin of a record. `dataset` is always set, and the other fields only when the input provides them. */
 export interface SourceInfo {
   uri: string | null;
   /** Source dataset name (an input's own `source` field, `--dataset`, or the file name). */
@@ -78,7 +78,7 @@ export interface DeadLetter {
   time: number;
 }
 
-/** The dedup scope of a record: its crawl dump when known, else its dataset. */
+/** Returns the dedup scope of a record: its crawl dump when known, else its dataset. */
 export function dedupScope(record: TierRecord): string {
   return record.source.dump ?? record.source.dataset;
 }

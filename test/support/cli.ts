@@ -48,7 +48,7 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProc
   return Object.assign(child, { stderrText: () => stderr });
 }
 
-/** Every JSON-lines and WET file under a directory, sorted, for runs over the shared data. */
+/** Lists every JSON-lines and WET file under a directory, sorted. */
 export function dataFiles(dir: string): string[] {
   const files: string[] = [];
   const walk = (current: string) => {

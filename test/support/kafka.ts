@@ -2,7 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 
 export const brokers = (process.env.TIERS_BROKERS ?? '127.0.0.1:9092').split(',');
 
-/** A topic prefix no other test run uses, so runs never see each other's records. */
+/** Returns a topic prefix no other test run uses, so runs never read each other's records. */
 export function uniquePrefix(name: string): string {
   return `test-${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 }
