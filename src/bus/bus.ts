@@ -31,7 +31,12 @@ export interface BusProducer {
  * Called with messages of one partition in offset order. The transport commits their offsets
  * only after the returned promise resolves; if it rejects, nothing of the batch is committed.
  */
-export type BatchHandler = (messages: ConsumedMessage[]) => Promise<void>;
+export type BatchHandler = (messages: ConsumedMessage[], info: BatchInfo) => Promise<void>;
+
+export interface BatchInfo {
+  /** Offset after the last message in the partition when the batch was fetched, as a decimal string. */
+  highWatermark: string;
+}
 
 export interface SubscribeOptions {
   groupId: string;
@@ -49,6 +54,8 @@ export interface Subscription {
   stop(): Promise<void>;
   /** Resolves when the subscription stops; rejects if it crashed. */
   readonly done: Promise<void>;
+  /** Partitions currently assigned to this consumer; 0 while joining or rebalancing. */
+  assignedPartitions(): number;
 }
 
 export interface Bus {

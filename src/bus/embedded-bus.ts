@@ -99,6 +99,7 @@ export class EmbeddedBus implements Bus {
     done.catch(() => {});
     return {
       done,
+      assignedPartitions: () => (stopped ? 0 : group.partitions.length),
       stop: async () => {
         stopped = true;
         for (const partition of group.partitions) partition.wake?.();
@@ -165,7 +166,9 @@ export class EmbeddedBus implements Bus {
       }
       const batch = partition.queue.slice(0, options.maxBatchSize);
       try {
-        await options.handler(batch);
+        const last = batch[batch.length - 1]!;
+        const highWatermark = (BigInt(last.offset) + BigInt(partition.queue.length - batch.length) + 1n).toString();
+        await options.handler(batch, { highWatermark });
       } catch (err) {
         this.log.error({ err, topic: options.topic, groupId: options.groupId }, 'embedded consumer stopped on a handler error');
         throw err;

@@ -125,8 +125,20 @@ export class KafkaBus implements Bus {
       rejectDone = reject;
     });
     done.catch(() => {});
+    // Partitions assigned at the last group join, for readiness checks.
+    let assigned = 0;
     consumer.on(consumer.events.CRASH, (event) => {
+      assigned = 0;
       if (!event.payload.restart) rejectDone(event.payload.error);
+    });
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      assigned = Object.values(event.payload.memberAssignment).reduce((sum, partitions) => sum + partitions.length, 0);
+    });
+    consumer.on(consumer.events.REBALANCING, () => {
+      assigned = 0;
+    });
+    consumer.on(consumer.events.STOP, () => {
+      assigned = 0;
     });
 
     await consumer.run({
@@ -144,7 +156,7 @@ export class KafkaBus implements Bus {
             key: m.key ? m.key.toString('utf8') : null,
             value: m.value ?? Buffer.alloc(0),
           }));
-          await options.handler(chunk);
+          await options.handler(chunk, { highWatermark: batch.highWatermark });
           const last = chunk[chunk.length - 1]!.offset;
           resolveOffset(last);
           if (options.commitOffsets !== false) {
@@ -159,6 +171,7 @@ export class KafkaBus implements Bus {
 
     return {
       done,
+      assignedPartitions: () => assigned,
       stop: async () => {
         // kafkajs waits for the batch in progress before it leaves the group.
         await consumer.disconnect();

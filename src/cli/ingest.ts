@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { createLogger } from '../core/log.js';
 import { InputReader } from '../io/read-inputs.js';
+import { EngineMetrics } from '../metrics/metrics.js';
 import { ingest } from '../runtime/ingest.js';
+import { addMetricsOptions, serveMetrics, type MetricsCliOptions } from './metrics-options.js';
 import { addKafkaOptions, connectKafka, type KafkaCliOptions } from './kafka-options.js';
 import { addReadOptions, readOptionsFrom, type ReadCliOptions } from './read-options.js';
 
@@ -11,20 +13,24 @@ export function ingestCommand(): Command {
     .argument('<inputs...>', 'JSON-lines files (.jsonl, .gz, .zst), WET files, or directories');
   addKafkaOptions(command);
   addReadOptions(command);
-  return command.action(async (inputs: string[], options: KafkaCliOptions & ReadCliOptions) => {
+  addMetricsOptions(command, false);
+  return command.action(async (inputs: string[], options: KafkaCliOptions & ReadCliOptions & MetricsCliOptions) => {
     const log = createLogger({ command: 'ingest' });
+    const metrics = new EngineMetrics();
+    const server = await serveMetrics(options, metrics, () => null, log);
     const { bus, topics } = await connectKafka(options, 'tiers-ingest', log);
     try {
       const producer = await bus.createProducer();
       const reader = new InputReader(inputs, readOptionsFrom(options), log);
       log.info({ inputs, topic: topics.l0 }, 'ingest started');
-      const stats = await ingest(reader.items(), producer, topics, log);
+      const stats = await ingest(reader.items(), producer, topics, log, { metrics });
       await producer.close();
       const summary = { ...reader.stats, ...stats, topic: topics.l0 };
       log.info(summary, 'ingest finished');
       process.stdout.write(JSON.stringify(summary) + '\n');
     } finally {
       await bus.close();
+      server?.close();
     }
   });
 }

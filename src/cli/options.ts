@@ -22,6 +22,17 @@ export function seconds(name: string) {
   };
 }
 
+/** Commander parser for a TCP port; 0 lets the system choose a free one. */
+export function port(name: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) {
+      throw new InvalidArgumentError(`${name} must be a TCP port from 0 to 65535, got "${value}".`);
+    }
+    return parsed;
+  };
+}
+
 /** Default partitions per topic on Kafka; raise it to run more operator processes per stage. */
 export const DEFAULT_PARTITIONS = 3;
 /** Records handed to a stage at a time. */

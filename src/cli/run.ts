@@ -3,11 +3,13 @@ import { loadConfigFile } from '../core/config-file.js';
 import { createLogger } from '../core/log.js';
 import { runEmbedded } from '../runtime/embedded-run.js';
 import { DEFAULT_QUEUE_CAPACITY } from '../bus/embedded-bus.js';
+import { EngineMetrics } from '../metrics/metrics.js';
 import { getTopology } from '../topologies/index.js';
+import { addMetricsOptions, serveMetrics, type MetricsCliOptions } from './metrics-options.js';
 import { DEFAULT_BATCH_SIZE, positiveInt } from './options.js';
 import { addReadOptions, readOptionsFrom, type ReadCliOptions } from './read-options.js';
 
-interface RunCliOptions extends ReadCliOptions {
+interface RunCliOptions extends ReadCliOptions, MetricsCliOptions {
   out: string;
   topology: string;
   config?: string;
@@ -25,8 +27,10 @@ export function runCommand(): Command {
     .option('--queue-capacity <n>', 'messages that may wait between two stages', positiveInt('--queue-capacity'), DEFAULT_QUEUE_CAPACITY)
     .option('--batch-size <n>', 'records handed to a stage at a time', positiveInt('--batch-size'), DEFAULT_BATCH_SIZE);
   addReadOptions(command);
+  addMetricsOptions(command, false);
   return command.action(async (inputs: string[], options: RunCliOptions) => {
-    const log = createLogger({ command: 'run' });
+    // On a terminal the progress line shows what info logs would, so only warnings and errors print.
+    const log = createLogger({ command: 'run' }, process.stderr.isTTY ? 'warn' : 'info');
     const topology = getTopology(options.topology);
     const config = loadConfigFile(options.config);
     const abort = new AbortController();
@@ -35,6 +39,8 @@ export function runCommand(): Command {
       abort.abort();
     };
     process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+    const metrics = new EngineMetrics();
+    const server = await serveMetrics(options, metrics, () => null, log);
     const report = await runEmbedded({
       inputs,
       outDir: options.out,
@@ -45,7 +51,9 @@ export function runCommand(): Command {
       maxBatchSize: options.batchSize,
       log,
       signal: abort.signal,
-    });
+      metrics,
+      progress: process.stderr,
+    }).finally(() => server?.close());
     const summary = {
       out: options.out,
       outputs: report.outputs,

@@ -3,13 +3,15 @@ import type { Subscription } from '../bus/bus.js';
 import { loadConfigFile } from '../core/config-file.js';
 import { ConfigError } from '../core/errors.js';
 import { createLogger } from '../core/log.js';
+import { EngineMetrics } from '../metrics/metrics.js';
 import { createStageOperators } from '../operators/index.js';
 import { StageRunner } from '../runtime/stage-runner.js';
 import { getTopology } from '../topologies/index.js';
 import { addKafkaOptions, connectKafka, type KafkaCliOptions } from './kafka-options.js';
+import { addMetricsOptions, serveMetrics, type MetricsCliOptions } from './metrics-options.js';
 import { DEFAULT_BATCH_SIZE, positiveInt, shutdownSignal } from './options.js';
 
-interface UpCliOptions extends KafkaCliOptions {
+interface UpCliOptions extends KafkaCliOptions, MetricsCliOptions {
   topology: string;
   config?: string;
   stage?: string[];
@@ -26,6 +28,7 @@ export function upCommand(): Command {
     .option('--batch-size <n>', 'records handed to a stage at a time', positiveInt('--batch-size'), DEFAULT_BATCH_SIZE)
     .option('--stats-interval <seconds>', 'how often to log stage counts', positiveInt('--stats-interval'), 30);
   addKafkaOptions(command);
+  addMetricsOptions(command, true);
   return command.action(async (options: UpCliOptions) => {
     const log = createLogger({ command: 'up' });
     const topology = getTopology(options.topology);
@@ -39,13 +42,21 @@ export function upCommand(): Command {
     // Build operators before connecting so a config error stops the process before the first fetch.
     const operators = stages.map((stage) => createStageOperators(stage, config.operators));
 
+    const metrics = new EngineMetrics();
+    const subscriptions: Subscription[] = [];
+    const notReadyReason = () => {
+      if (subscriptions.length < stages.length) return 'connecting to Kafka';
+      const idle = stages.filter((_, i) => subscriptions[i]!.assignedPartitions() === 0).map((stage) => stage.name);
+      return idle.length === 0 ? null : `no partitions assigned to stage ${idle.join(', ')}`;
+    };
+    const server = await serveMetrics(options, metrics, notReadyReason, log);
+
     const { bus, topics, prefix } = await connectKafka(options, 'tiers-up', log);
     const producer = await bus.createProducer();
-    const subscriptions: Subscription[] = [];
     const runners: StageRunner[] = [];
     for (const [i, stage] of stages.entries()) {
       const stageLog = log.child({ stage: stage.name, topic: topics[stage.input] });
-      const runner = new StageRunner(stage, operators[i]!, topics, producer, stageLog);
+      const runner = new StageRunner(stage, operators[i]!, topics, producer, stageLog, metrics);
       runners.push(runner);
       const groupId = `${prefix}.${stage.name}`;
       subscriptions.push(
@@ -63,6 +74,7 @@ export function upCommand(): Command {
     for (const subscription of subscriptions) await subscription.stop();
     await producer.close();
     await bus.close();
+    server?.close();
     log.info({ stages: runners.map((r) => r.stats) }, 'stopped');
   });
 }

@@ -8,8 +8,10 @@ import { TOPIC_ROLES, topicNames, type TopicRole } from '../core/topics.js';
 import { InputReader, type ReadItem, type ReadOptions } from '../io/read-inputs.js';
 import { createStageOperators, type OperatorConfigs } from '../operators/index.js';
 import type { Topology } from '../topologies/types.js';
+import type { EngineMetrics } from '../metrics/metrics.js';
 import { FileSink } from './file-sink.js';
-import { ingest, type IngestStats } from './ingest.js';
+import { ingest, newIngestStats, type IngestStats } from './ingest.js';
+import { ProgressLine } from './progress.js';
 import { StageRunner } from './stage-runner.js';
 import { conservationErrors, type StageStats } from './stats.js';
 
@@ -25,6 +27,9 @@ export interface EmbeddedRunOptions {
   log: Logger;
   /** Stops reading new input when aborted; what was read still drains through every stage. */
   signal?: AbortSignal;
+  metrics?: EngineMetrics;
+  /** Terminal to draw a progress line on; nothing is drawn when it is not a TTY. */
+  progress?: NodeJS.WriteStream;
 }
 
 export interface RunReport {
@@ -78,7 +83,7 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<RunRepor
 
   const runners = options.topology.stages.map((stage, i) => {
     const stageLog = log.child({ stage: stage.name });
-    return new StageRunner(stage, stageOperators[i]!, topics, producer, stageLog);
+    return new StageRunner(stage, stageOperators[i]!, topics, producer, stageLog, options.metrics);
   });
   for (const [i, runner] of runners.entries()) {
     const stage = options.topology.stages[i]!;
@@ -94,8 +99,16 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<RunRepor
 
   log.info({ inputs: options.inputs, topology: options.topology.name, outDir: options.outDir }, 'run started');
   const reader = new InputReader(options.inputs, options.read, log);
-  const ingestStats = await Promise.race([ingest(untilAborted(reader.items(), options.signal), producer, topics, log), crashed]);
-  await Promise.race([bus.whenIdle(), crashed]);
+  const ingestStats = newIngestStats();
+  const progress = options.progress ? new ProgressLine(options.progress, ingestStats, () => runners.map((r) => r.stats)) : null;
+  progress?.start();
+  try {
+    const items = untilAborted(reader.items(), options.signal);
+    await Promise.race([ingest(items, producer, topics, log, { metrics: options.metrics, stats: ingestStats }), crashed]);
+    await Promise.race([bus.whenIdle(), crashed]);
+  } finally {
+    progress?.stop();
+  }
 
   for (const subscription of subscriptions) await subscription.stop();
   for (const sink of sinks) await sink.close();

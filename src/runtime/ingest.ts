@@ -5,6 +5,7 @@ import { packageVersion } from '../core/paths.js';
 import { dedupScope } from '../core/record.js';
 import type { TopicNames } from '../core/topics.js';
 import type { ReadItem } from '../io/read-inputs.js';
+import type { EngineMetrics } from '../metrics/metrics.js';
 import { countRejection } from './stats.js';
 
 export const INGEST_OPERATOR = 'ingest';
@@ -25,14 +26,21 @@ export interface IngestStats {
  * keeps its order on one partition), unusable ones to the rejected topic and undecodable
  * bytes to the DLQ. Sends are sequential, which keeps input order within a partition.
  */
+export function newIngestStats(): IngestStats {
+  return { read: 0, promoted: 0, rejected: 0, dlq: 0, rules: {} };
+}
+
 export async function ingest(
   items: AsyncIterable<ReadItem>,
   producer: BusProducer,
   topics: TopicNames,
   log: Logger,
+  options: { metrics?: EngineMetrics; stats?: IngestStats } = {},
 ): Promise<IngestStats> {
   const version = packageVersion();
-  const stats: IngestStats = { read: 0, promoted: 0, rejected: 0, dlq: 0, rules: {} };
+  // The caller may pass the stats object to watch progress while ingest runs.
+  const stats = options.stats ?? newIngestStats();
+  const metrics = options.metrics;
   const pending: Record<'l0' | 'rejected' | 'dlq', BusMessage[]> = { l0: [], rejected: [], dlq: [] };
 
   const flush = async (role: keyof typeof pending) => {
@@ -40,6 +48,8 @@ export async function ingest(
     if (messages.length === 0) return;
     pending[role] = [];
     await producer.send(topics[role], messages);
+    metrics?.ingestRecords.labels(role).inc(messages.length);
+    metrics?.ingestBytes.inc(messages.reduce((sum, m) => sum + m.value.length, 0));
   };
 
   for await (const item of items) {

@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
-import type { BusMessage, BusProducer, ConsumedMessage } from '../bus/bus.js';
+import type { BatchInfo, BusMessage, BusProducer, ConsumedMessage } from '../bus/bus.js';
 import { decodeTierRecord, encodeDeadLetter, encodeRejectedRecord, encodeTierRecord } from '../codec/avro.js';
 import { errorMessage, isRetriable } from '../core/errors.js';
 import type { Operator, Outcome } from '../core/operator.js';
 import { dedupScope, type RejectedRecord, type TierRecord } from '../core/record.js';
 import type { TopicNames } from '../core/topics.js';
+import type { EngineMetrics } from '../metrics/metrics.js';
 import type { StageSpec } from '../topologies/types.js';
-import { countRejection, newOperatorStats, type OperatorStats, type StageStats } from './stats.js';
+import { addOperatorStats, countRejection, newOperatorStats, type OperatorStats, type StageStats } from './stats.js';
 
 /** Rule recorded when an operator throws a non-retriable error for one record. */
 export const OPERATOR_ERROR_RULE = 'operator_error';
@@ -28,10 +29,9 @@ export class StageRunner {
     private readonly topics: TopicNames,
     private readonly producer: BusProducer,
     private readonly log: Logger,
+    private readonly metrics?: EngineMetrics,
   ) {
-    this.operatorStats = operators.map((op) =>
-      newOperatorStats(op.name, op.version, [...op.rules, OPERATOR_ERROR_RULE, NO_OUTCOME_RULE]),
-    );
+    this.operatorStats = this.newBatchStats();
     this.stats = {
       stage: stage.name,
       input: topics[stage.input],
@@ -42,10 +42,23 @@ export class StageRunner {
       dlq: 0,
       operators: this.operatorStats,
     };
+    metrics?.zeroStage(
+      stage.name,
+      stage.output,
+      this.operatorStats.map((op) => ({ name: op.operator, rules: Object.keys(op.rules) })),
+    );
   }
 
-  readonly handleBatch = async (messages: ConsumedMessage[]): Promise<void> => {
+  private newBatchStats(): OperatorStats[] {
+    return this.operators.map((op) =>
+      newOperatorStats(op.name, op.version, [...op.rules, OPERATOR_ERROR_RULE, NO_OUTCOME_RULE]),
+    );
+  }
+
+  readonly handleBatch = async (messages: ConsumedMessage[], info?: BatchInfo): Promise<void> => {
+    const started = process.hrtime.bigint();
     const now = Date.now();
+    const batchStats = this.newBatchStats();
     const promoted: BusMessage[] = [];
     const rejected: BusMessage[] = [];
     const dead: BusMessage[] = [];
@@ -58,7 +71,7 @@ export class StageRunner {
         dead.push(this.deadLetter(message, err, now));
         continue;
       }
-      const survivors = await this.runOperators(record, rejected, now);
+      const survivors = await this.runOperators(record, batchStats, rejected, now);
       for (const survivor of survivors) {
         survivor.tier = this.stage.output;
         promoted.push({ key: dedupScope(survivor), value: encodeTierRecord(survivor) });
@@ -70,19 +83,54 @@ export class StageRunner {
       this.producer.send(this.topics.rejected, rejected),
       this.producer.send(this.topics.dlq, dead),
     ]);
-    // Counted after the sends so a failed send (batch retried, nothing committed) counts nothing twice.
+    // Counted after the sends, so a failed batch (consumed again, nothing committed) counts nothing twice.
     this.stats.consumed += messages.length;
     this.stats.promoted += promoted.length;
     this.stats.rejected += rejected.length;
     this.stats.dlq += dead.length;
+    batchStats.forEach((delta, i) => addOperatorStats(this.operatorStats[i]!, delta));
+    if (this.metrics) this.record(this.metrics, messages, batchStats, dead.length, started, info);
   };
 
+  private record(
+    metrics: EngineMetrics,
+    messages: ConsumedMessage[],
+    batchStats: OperatorStats[],
+    dead: number,
+    started: bigint,
+    info: BatchInfo | undefined,
+  ): void {
+    const stage = this.stage.name;
+    const tier = this.stage.output;
+    for (const delta of batchStats) {
+      metrics.recordsConsumed.labels(stage, delta.operator, tier).inc(delta.in);
+      metrics.recordsPromoted.labels(stage, delta.operator, tier).inc(delta.promoted);
+      metrics.recordsEmitted.labels(stage, delta.operator, tier).inc(delta.emitted);
+      for (const [rule, count] of Object.entries(delta.rules)) {
+        if (count > 0) metrics.recordsRejected.labels(stage, delta.operator, tier, rule).inc(count);
+      }
+    }
+    metrics.dlqRecords.labels(stage).inc(dead);
+    metrics.processedBytes.labels(stage).inc(messages.reduce((sum, m) => sum + m.value.length, 0));
+    metrics.batchDuration.labels(stage).observe(Number(process.hrtime.bigint() - started) / 1e9);
+    const last = messages[messages.length - 1];
+    if (info && last) {
+      const lag = BigInt(info.highWatermark) - BigInt(last.offset) - 1n;
+      metrics.consumerLag.labels(stage, last.topic, String(last.partition)).set(Number(lag < 0n ? 0n : lag));
+    }
+  }
+
   /** Passes a record through every operator; returns the records that all of them promoted. */
-  private async runOperators(record: TierRecord, rejected: BusMessage[], now: number): Promise<TierRecord[]> {
+  private async runOperators(
+    record: TierRecord,
+    batchStats: OperatorStats[],
+    rejected: BusMessage[],
+    now: number,
+  ): Promise<TierRecord[]> {
     let current: TierRecord[] = [record];
     for (let i = 0; i < this.operators.length && current.length > 0; i++) {
       const operator = this.operators[i]!;
-      const stats = this.operatorStats[i]!;
+      const stats = batchStats[i]!;
       const next: TierRecord[] = [];
       for (const input of current) {
         stats.in++;

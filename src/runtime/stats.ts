@@ -32,6 +32,15 @@ export function newOperatorStats(operator: string, version: string, rules: reado
   return { operator, version, in: 0, promoted: 0, rejected: 0, emitted: 0, rules: zeroed };
 }
 
+/** Adds one batch's counts into running totals. */
+export function addOperatorStats(total: OperatorStats, delta: OperatorStats): void {
+  total.in += delta.in;
+  total.promoted += delta.promoted;
+  total.rejected += delta.rejected;
+  total.emitted += delta.emitted;
+  for (const [rule, count] of Object.entries(delta.rules)) total.rules[rule] = (total.rules[rule] ?? 0) + count;
+}
+
 export function countRejection(stats: { rejected: number; rules: Record<string, number> }, rule: string): void {
   stats.rejected++;
   stats.rules[rule] = (stats.rules[rule] ?? 0) + 1;
