@@ -30,8 +30,10 @@ export interface BusProducer {
 /**
  * Called with messages of one partition in offset order. The transport commits their offsets
  * only after the returned promise resolves; if it rejects, nothing of the batch is committed.
+ * A handler that used only the first N messages returns N: only those are committed, and the
+ * rest of the batch is delivered again later.
  */
-export type BatchHandler = (messages: ConsumedMessage[], info: BatchInfo) => Promise<void>;
+export type BatchHandler = (messages: ConsumedMessage[], info: BatchInfo) => Promise<number | void>;
 
 export interface BatchInfo {
   /** Offset after the last message in the partition when the batch was fetched, as a decimal string. */

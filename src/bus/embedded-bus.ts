@@ -165,17 +165,21 @@ export class EmbeddedBus implements Bus {
         continue;
       }
       const batch = partition.queue.slice(0, options.maxBatchSize);
+      let handled: number;
       try {
         const last = batch[batch.length - 1]!;
         const highWatermark = (BigInt(last.offset) + BigInt(partition.queue.length - batch.length) + 1n).toString();
-        await options.handler(batch, { highWatermark });
+        const result = await options.handler(batch, { highWatermark });
+        handled = typeof result === 'number' ? Math.max(0, Math.min(result, batch.length)) : batch.length;
       } catch (err) {
         this.log.error({ err, topic: options.topic, groupId: options.groupId }, 'embedded consumer stopped on a handler error');
         throw err;
       }
-      partition.queue.splice(0, batch.length);
-      this.pending -= batch.length;
+      partition.queue.splice(0, handled);
+      this.pending -= handled;
       this.wakeWaiters();
+      // A partly handled batch is delivered again; yield first so stop() can take effect.
+      if (handled < batch.length) await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

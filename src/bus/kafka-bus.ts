@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Consumer, type LogEntry, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Consumer, type LogEntry, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { EngineError } from '../core/errors.js';
 import type {
@@ -41,14 +41,17 @@ export function resolveBrokers(option: string | undefined, env: NodeJS.ProcessEn
   return list;
 }
 
-/** Routes kafkajs's own log lines into the engine's structured log. */
+/**
+ * Routes kafkajs's own log lines into the engine's structured log. kafkajs logs every failed
+ * attempt of a request it retries at error level; those are warnings here, and the engine
+ * logs the final error itself when the retries run out.
+ */
 function kafkajsLogCreator(log: Logger) {
   return () =>
     ({ level, log: entry }: LogEntry) => {
       const { message, ...rest } = entry;
       const child = { ...rest, component: 'kafkajs' };
-      if (level === logLevel.ERROR) log.error(child, message);
-      else if (level === logLevel.WARN) log.warn(child, message);
+      if (level === logLevel.ERROR || level === logLevel.WARN) log.warn(child, message);
       else if (level === logLevel.INFO) log.debug(child, message);
       else log.trace(child, message);
     };
@@ -72,6 +75,7 @@ export class KafkaBus implements Bus {
   }
 
   async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    await this.checkReachable();
     const admin = this.kafka.admin();
     await admin.connect();
     try {
@@ -98,7 +102,9 @@ export class KafkaBus implements Bus {
   async createProducer(): Promise<BusProducer> {
     // NOTE: acks from all in-sync replicas, but not yet idempotent or transactional; a producer
     // retry after a lost ack can duplicate a message.
-    const producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    // The default partitioner hashes keys with murmur2 as the Java client does, so records of
+    // one dedup scope land on the same partition whichever client produced them.
+    const producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     this.producers.push(producer);
     return {
@@ -156,14 +162,18 @@ export class KafkaBus implements Bus {
             key: m.key ? m.key.toString('utf8') : null,
             value: m.value ?? Buffer.alloc(0),
           }));
-          await options.handler(chunk, { highWatermark: batch.highWatermark });
-          const last = chunk[chunk.length - 1]!.offset;
+          const result = await options.handler(chunk, { highWatermark: batch.highWatermark });
+          const handled = typeof result === 'number' ? Math.max(0, Math.min(result, chunk.length)) : chunk.length;
+          if (handled === 0) return;
+          const last = chunk[handled - 1]!.offset;
           resolveOffset(last);
           if (options.commitOffsets !== false) {
             await consumer.commitOffsets([
               { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
             ]);
           }
+          // The unhandled rest is fetched again from the committed offset.
+          if (handled < chunk.length) return;
           await heartbeat();
         }
       },
@@ -183,6 +193,32 @@ export class KafkaBus implements Bus {
   async close(): Promise<void> {
     await Promise.allSettled(this.consumers.map((consumer) => consumer.disconnect()));
     await Promise.allSettled(this.producers.map((producer) => producer.disconnect()));
+  }
+
+  /**
+   * Connects once with few retries, so a wrong address or a stopped broker fails in seconds
+   * with a hint instead of after the minute the regular retry policy allows.
+   */
+  async checkReachable(): Promise<void> {
+    const probe = new Kafka({
+      clientId: `${this.options.clientId}-probe`,
+      brokers: this.options.brokers,
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 3000,
+      retry: { retries: 2, initialRetryTime: 300, maxRetryTime: 1000 },
+    }).admin();
+    try {
+      await probe.connect();
+    } catch (err) {
+      const brokers = this.options.brokers.join(',');
+      throw new EngineError(
+        'TIERS_TRANSPORT_FAILED',
+        `cannot connect to Kafka at ${brokers}: ${(err as Error).message}. Start a local broker with \`npm run kafka:start\`, or pass --brokers HOST:PORT (or set TIERS_BROKERS).`,
+        { cause: err, retriable: true },
+      );
+    } finally {
+      await probe.disconnect().catch(() => {});
+    }
   }
 
   private async warnOnPartitionMismatch(admin: ReturnType<Kafka['admin']>, specs: TopicSpec[]): Promise<void> {

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { InputsFailedError } from '../core/errors.js';
 import { createLogger } from '../core/log.js';
 import { InputReader } from '../io/read-inputs.js';
 import { EngineMetrics } from '../metrics/metrics.js';
@@ -25,9 +26,11 @@ export function ingestCommand(): Command {
       log.info({ inputs, topic: topics.l0 }, 'ingest started');
       const stats = await ingest(reader.items(), producer, topics, log, { metrics });
       await producer.close();
-      const summary = { ...reader.stats, ...stats, topic: topics.l0 };
+      const { files, filesFailed, filesSkipped } = reader.stats;
+      const summary = { files, filesFailed, filesSkipped, ...stats, topic: topics.l0 };
       log.info(summary, 'ingest finished');
       process.stdout.write(JSON.stringify(summary) + '\n');
+      if (reader.stats.failedFiles.length > 0) throw new InputsFailedError(reader.stats.failedFiles);
     } finally {
       await bus.close();
       server?.close();

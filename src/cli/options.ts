@@ -11,12 +11,12 @@ export function positiveInt(name: string) {
   };
 }
 
-/** Commander parser for a non-negative number of seconds. */
-export function seconds(name: string) {
+/** Commander parser for a number of seconds greater than zero. */
+export function positiveSeconds(name: string) {
   return (value: string): number => {
     const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed < 0) {
-      throw new InvalidArgumentError(`${name} must be a number of seconds (0 or more), got "${value}".`);
+    if (!Number.isFinite(parsed) || parsed <= 0) {
+      throw new InvalidArgumentError(`${name} must be a number of seconds greater than 0, got "${value}".`);
     }
     return parsed;
   };

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { loadConfigFile } from '../core/config-file.js';
+import { InputsFailedError } from '../core/errors.js';
 import { createLogger } from '../core/log.js';
 import { runEmbedded } from '../runtime/embedded-run.js';
 import { DEFAULT_QUEUE_CAPACITY } from '../bus/embedded-bus.js';
@@ -57,6 +58,7 @@ export function runCommand(): Command {
     const summary = {
       out: options.out,
       outputs: report.outputs,
+      filesFailed: report.inputs.filesFailed,
       balanced: report.conservation.balanced,
       elapsedSeconds: report.elapsedSeconds,
     };
@@ -64,5 +66,6 @@ export function runCommand(): Command {
     if (!report.conservation.balanced) {
       throw new Error(`counts do not balance: ${report.conservation.errors.join('; ')}`);
     }
+    if (report.inputs.failedFiles.length > 0) throw new InputsFailedError(report.inputs.failedFiles);
   });
 }

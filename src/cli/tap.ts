@@ -5,7 +5,7 @@ import { createLogger } from '../core/log.js';
 import { parseTopicRole } from '../core/topics.js';
 import { messageToJsonLine } from '../runtime/file-sink.js';
 import { addKafkaOptions, connectKafka, type KafkaCliOptions } from './kafka-options.js';
-import { positiveInt, seconds, shutdownSignal } from './options.js';
+import { positiveInt, positiveSeconds, shutdownSignal } from './options.js';
 
 interface TapCliOptions extends KafkaCliOptions {
   fromBeginning?: boolean;
@@ -20,7 +20,7 @@ export function tapCommand(): Command {
     .argument('<tier>', 'l0, l1, l2, l3, l4, rejected or dlq')
     .option('--from-beginning', 'start at the earliest offset instead of new records only')
     .option('--max <n>', 'exit after printing this many records', positiveInt('--max'))
-    .option('--idle-exit <seconds>', 'exit after this many seconds without a new record', seconds('--idle-exit'))
+    .option('--idle-exit <seconds>', 'exit after this many seconds without a new record', positiveSeconds('--idle-exit'))
     .option('--group <id>', 'consumer group that commits its offsets, so the next tap resumes (default: a throwaway group that commits nothing)');
   addKafkaOptions(command);
   return command.action(async (tier: string, options: TapCliOptions) => {
@@ -42,13 +42,17 @@ export function tapCommand(): Command {
       handler: async (messages) => {
         lastActivity = Date.now();
         let chunk = '';
+        let handled = 0;
         for (const message of messages) {
           if (options.max !== undefined && printed >= options.max) break;
           chunk += messageToJsonLine(role, message.value) + '\n';
           printed++;
+          handled++;
         }
         if (chunk && !process.stdout.write(chunk)) await once(process.stdout, 'drain');
         if (options.max !== undefined && printed >= options.max) finish('max');
+        // With --group, only printed records may be committed, so the next tap resumes right after them.
+        return handled;
       },
     });
     log.info({ topic: topics[role], groupId }, 'tap started');

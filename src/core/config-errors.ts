@@ -13,7 +13,7 @@ export function configErrorFromZod(operator: string, error: z.ZodError, input: u
 function describeIssue(operator: string, issue: z.ZodIssue, input: unknown): string {
   if (issue.code === z.ZodIssueCode.unrecognized_keys) {
     const keys = issue.keys.map((key) => `'${key}'`).join(', ');
-    return `${operator} has unknown option(s) ${keys}; check the spelling against the documented options`;
+    return `${operator} has unknown option(s) ${keys}, and \`tiers config\` prints every option with its default`;
   }
   if (issue.code === z.ZodIssueCode.custom) {
     // Cross-field checks write the fields and values into the message themselves.

@@ -40,6 +40,19 @@ export class RecordError extends EngineError {
   }
 }
 
+/**
+ * Some inputs could not be read although the run finished with the rest. The CLI exits
+ * with status 3 so scripts can tell this apart from success and from a failed run.
+ */
+export class InputsFailedError extends EngineError {
+  constructor(failedFiles: string[]) {
+    const more = failedFiles.length > 5 ? `, and ${failedFiles.length - 5} more` : '';
+    const shown = failedFiles.slice(0, 5).join(', ') + more;
+    const message = `${failedFiles.length} input file(s) could not be read: ${shown}. The other inputs were processed, and the log has each file's error.`;
+    super('TIERS_INPUT_UNREADABLE', message, { context: { failedFiles } });
+  }
+}
+
 /** Returns true when an error in the cause chain is marked retriable and none is marked non-retriable. */
 export function isRetriable(err: unknown): boolean {
   let current: unknown = err;

@@ -62,7 +62,7 @@ interface CodeRoot {
  * the generator returned by `items()` has finished.
  */
 export class InputReader {
-  readonly stats: ReadStats = { files: 0, filesFailed: 0, filesSkipped: 0, items: 0, records: 0, rejects: 0, dead: 0 };
+  readonly stats: ReadStats = { files: 0, filesFailed: 0, failedFiles: [], filesSkipped: 0, items: 0, records: 0, rejects: 0, dead: 0 };
   readonly options: ResolvedReadOptions;
 
   constructor(
@@ -202,8 +202,10 @@ export class InputReader {
 
   private failFile(path: string, message: string, cause?: unknown, counts?: Record<string, number>): void {
     this.stats.filesFailed += 1;
-    const err = new EngineError('TIERS_INPUT_UNREADABLE', message, { cause, context: { path } });
-    this.log.error({ err, path, ...counts }, message);
+    this.stats.failedFiles.push(path);
+    // The message names the file and the problem; a stack trace would add nothing for the user.
+    const detail = cause === undefined ? undefined : errorMessage(cause);
+    this.log.error({ path, code: 'TIERS_INPUT_UNREADABLE', cause: detail, ...counts }, message);
   }
 }
 

@@ -40,6 +40,8 @@ export interface ReadStats {
   files: number;
   /** Files that failed: missing, unsupported, truncated or unreadable. */
   filesFailed: number;
+  /** Paths of the failed files, in the order they failed. */
+  failedFiles: string[];
   /** Files found in walked directories and left out: unsupported types, hidden files, symbolic links. */
   filesSkipped: number;
   /** Items yielded: records + rejects + dead. */

@@ -1,11 +1,13 @@
 import { ConfigError } from '../core/errors.js';
 import type { Operator } from '../core/operator.js';
 import type { StageSpec } from '../topologies/types.js';
-import { createExactDedup } from './exact-dedup.js';
+import { createExactDedup, parseExactDedupConfig } from './exact-dedup.js';
+import { parseHeuristicFilterConfig } from './heuristic-filter/config.js';
 import { createHeuristicFilter } from './heuristic-filter/index.js';
 import { mergeConfig } from './merge.js';
+import { parseMinHashDedupConfig } from './minhash-dedup/config.js';
 import { createMinHashDedup } from './minhash-dedup/index.js';
-import { createNormalize } from './normalize.js';
+import { createNormalize, parseNormalizeConfig } from './normalize.js';
 
 /** Builds an operator from its raw config; throws ConfigError naming the bad field. */
 export type OperatorFactory = (config: unknown) => Operator;
@@ -20,17 +22,44 @@ const FACTORIES: Record<string, OperatorFactory> = {
   'heuristic-filter': createHeuristicFilter,
 };
 
+/** Config validators, which also fill in every default. */
+const CONFIG_PARSERS: Record<string, (config: unknown) => unknown> = {
+  normalize: parseNormalizeConfig,
+  'exact-dedup': parseExactDedupConfig,
+  'minhash-dedup': parseMinHashDedupConfig,
+  'heuristic-filter': parseHeuristicFilterConfig,
+};
+
 export function operatorNames(): string[] {
   return Object.keys(FACTORIES);
 }
 
-/** Builds a stage's operators; the config file's settings override the topology's. */
-export function createStageOperators(stage: StageSpec, overrides: OperatorConfigs): Operator[] {
+function checkOperatorNames(overrides: OperatorConfigs): void {
   for (const name of Object.keys(overrides)) {
     if (!FACTORIES[name]) {
       throw new ConfigError(`config names unknown operator "${name}": expected one of ${operatorNames().join(', ')}`);
     }
   }
+}
+
+/**
+ * Returns each operator's effective config for a stage, with every default filled in, in the
+ * shape of a `--config` file, so users can see and copy every option.
+ */
+export function effectiveOperatorConfigs(stage: StageSpec, overrides: OperatorConfigs): OperatorConfigs {
+  checkOperatorNames(overrides);
+  const effective: OperatorConfigs = {};
+  for (const spec of stage.operators) {
+    const parse = CONFIG_PARSERS[spec.operator];
+    if (!parse) throw new ConfigError(`stage ${stage.name} names unknown operator "${spec.operator}"`);
+    effective[spec.operator] = parse(mergeConfig(spec.config, overrides[spec.operator])) as Record<string, unknown>;
+  }
+  return effective;
+}
+
+/** Builds a stage's operators; the config file's settings override the topology's. */
+export function createStageOperators(stage: StageSpec, overrides: OperatorConfigs): Operator[] {
+  checkOperatorNames(overrides);
   return stage.operators.map((spec) => {
     const factory = FACTORIES[spec.operator];
     if (!factory) {

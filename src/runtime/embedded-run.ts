@@ -1,11 +1,13 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Subscription } from '../bus/bus.js';
 import { EmbeddedBus } from '../bus/embedded-bus.js';
+import { ConfigError } from '../core/errors.js';
 import { packageVersion } from '../core/paths.js';
 import { TOPIC_ROLES, topicNames, type TopicRole } from '../core/topics.js';
 import { InputReader, type ReadItem, type ReadOptions } from '../io/read-inputs.js';
+import type { ReadStats } from '../io/types.js';
 import { createStageOperators, type OperatorConfigs } from '../operators/index.js';
 import type { Topology } from '../topologies/types.js';
 import type { EngineMetrics } from '../metrics/metrics.js';
@@ -38,7 +40,7 @@ export interface RunReport {
   startedAt: string;
   elapsedSeconds: number;
   interrupted: boolean;
-  inputs: IngestStats & { files: number; filesFailed: number; filesSkipped: number };
+  inputs: IngestStats & Pick<ReadStats, 'files' | 'filesFailed' | 'failedFiles' | 'filesSkipped'>;
   stages: StageStats[];
   /** Records written per output file role (l0, l1, rejected, dlq, ...). */
   outputs: Partial<Record<TopicRole, number>>;
@@ -47,6 +49,14 @@ export interface RunReport {
 
 /** Embedded topics are in-process, so the prefix only labels them in logs. */
 const EMBEDDED_PREFIX = 'tiers';
+
+async function prepareOutDir(dir: string): Promise<void> {
+  const existing = await stat(dir).catch(() => null);
+  if (existing && !existing.isDirectory()) {
+    throw new ConfigError(`output path ${dir} exists and is not a directory: choose another --out`);
+  }
+  await mkdir(dir, { recursive: true });
+}
 
 async function* untilAborted(items: AsyncIterable<ReadItem>, signal: AbortSignal | undefined) {
   for await (const item of items) {
@@ -65,7 +75,7 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<RunRepor
   const log = options.log;
   const topics = topicNames(EMBEDDED_PREFIX);
   const bus = new EmbeddedBus(log, options.queueCapacity);
-  await mkdir(options.outDir, { recursive: true });
+  await prepareOutDir(options.outDir);
   await bus.ensureTopics(TOPIC_ROLES.map((role) => ({ name: topics[role], partitions: 1 })));
 
   const stageOperators = options.topology.stages.map((stage) => createStageOperators(stage, options.operatorConfigs));
@@ -128,7 +138,13 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<RunRepor
     startedAt: new Date(started).toISOString(),
     elapsedSeconds: (Date.now() - started) / 1000,
     interrupted: options.signal?.aborted ?? false,
-    inputs: { ...reader.stats, ...ingestStats },
+    inputs: {
+      files: reader.stats.files,
+      filesFailed: reader.stats.filesFailed,
+      failedFiles: reader.stats.failedFiles,
+      filesSkipped: reader.stats.filesSkipped,
+      ...ingestStats,
+    },
     stages,
     outputs,
     conservation: { balanced: errors.length === 0, errors },

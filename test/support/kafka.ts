@@ -26,8 +26,17 @@ export async function waitForGroupCaughtUp(groupId: string, topic: string, timeo
   try {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      let ends: Awaited<ReturnType<typeof admin.fetchTopicOffsets>>;
+      let committed: Awaited<ReturnType<typeof admin.fetchOffsets>>[number] | undefined;
+      try {
+        ends = await admin.fetchTopicOffsets(topic);
+        [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      } catch (err) {
+        // A new broker answers NOT_COORDINATOR while it loads the offsets topic; ask again.
+        if (Date.now() > deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        continue;
+      }
       const lag = ends.reduce((sum, end) => {
         const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
         const position = Number(at) < 0 ? Number(end.low) : Number(at);

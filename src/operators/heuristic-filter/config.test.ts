@@ -64,8 +64,10 @@ describe('parseHeuristicFilterConfig', () => {
   });
 
   it('rejects unknown keys', () => {
-    expect(errorFor({ gopherQuality: { minWords: 10 } })).toBe('heuristic-filter.gopherQuality has unknown key(s) "minWords"');
-    expect(errorFor({ gopher: {} })).toBe('heuristic-filter has unknown key(s) "gopher"');
+    expect(errorFor({ gopherQuality: { minWords: 10 } })).toBe(
+      'heuristic-filter.gopherQuality has unknown key(s) "minWords" (`tiers config` prints every option)',
+    );
+    expect(errorFor({ gopher: {} })).toBe('heuristic-filter has unknown key(s) "gopher" (`tiers config` prints every option)');
   });
 
   it('rejects a minimum above its maximum', () => {

@@ -254,7 +254,7 @@ function describeIssue(issue: z.ZodIssue): string {
       if (issue.expected === 'integer') return 'must be an integer';
       return `must be ${issue.expected} (got ${issue.received})`;
     case z.ZodIssueCode.unrecognized_keys:
-      return `has unknown key(s) ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+      return `has unknown key(s) ${issue.keys.map((key) => `"${key}"`).join(', ')} (\`tiers config\` prints every option)`;
     case z.ZodIssueCode.invalid_enum_value:
       return `must be one of ${issue.options.join(', ')} (got "${String(issue.received)}")`;
     default:

@@ -1,0 +1,18 @@
+import { Command } from 'commander';
+import { loadConfigFile } from '../core/config-file.js';
+import { effectiveOperatorConfigs, type OperatorConfigs } from '../operators/index.js';
+import { getTopology } from '../topologies/index.js';
+
+export function configCommand(): Command {
+  return new Command('config')
+    .description('Print every operator option with its effective value, as a --config file to start from')
+    .option('--topology <name>', 'topology whose operators to show', 'default')
+    .option('--config <file>', 'apply this config file first, to see the result')
+    .action((options: { topology: string; config?: string }) => {
+      const topology = getTopology(options.topology);
+      const overrides = loadConfigFile(options.config).operators;
+      const operators: OperatorConfigs = {};
+      for (const stage of topology.stages) Object.assign(operators, effectiveOperatorConfigs(stage, overrides));
+      process.stdout.write(JSON.stringify({ operators }, null, 2) + '\n');
+    });
+}
