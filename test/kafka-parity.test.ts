@@ -29,7 +29,7 @@ describe('L0 to L1 on Kafka', () => {
 
     const ingest = await runCli(['ingest', ...inputs, '--prefix', prefix]);
     expect(ingest.code, ingest.stderr.slice(-2000)).toBe(0);
-    const up = startCli(['up', '--prefix', prefix]);
+    const up = startCli(['up', '--prefix', prefix, '--metrics-port', '0']);
     try {
       await waitForGroupCaughtUp(`${prefix}.filter`, `${prefix}.l0`, 180_000);
     } finally {

@@ -42,8 +42,8 @@ export function resolveBrokers(option: string | undefined, env: NodeJS.ProcessEn
 }
 
 /**
- * Routes kafkajs's own log lines into the engine's structured log. kafkajs logs every failed
- * attempt of a request it retries at error level; those are warnings here, and the engine
+ * Routes kafkajs's own log lines into the engine's structured log. kafkajs logs each failed
+ * attempt of a retried request at error level, so those become warnings here. The engine
  * logs the final error itself when the retries run out.
  */
 function kafkajsLogCreator(log: Logger) {
@@ -225,10 +225,10 @@ export class KafkaBus implements Bus {
     if (specs.length === 0) return;
     const metadata = await admin.fetchTopicMetadata({ topics: specs.map((spec) => spec.name) });
     for (const topic of metadata.topics) {
-      const wanted = specs.find((spec) => spec.name === topic.name)?.partitions;
-      if (wanted !== undefined && topic.partitions.length !== wanted) {
+      const configured = specs.find((spec) => spec.name === topic.name)?.partitions;
+      if (configured !== undefined && topic.partitions.length !== configured) {
         this.options.log.warn(
-          { topic: topic.name, partitions: topic.partitions.length, configured: wanted },
+          { topic: topic.name, partitions: topic.partitions.length, configured },
           'topic exists with a different partition count; keeping it as it is',
         );
       }

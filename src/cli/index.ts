@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { ConfigError, EngineError } from '../core/errors.js';
+import { ConfigError, EngineError, InputsFailedError } from '../core/errors.js';
 import { packageVersion } from '../core/paths.js';
+import { configCommand } from './config.js';
 import { ingestCommand } from './ingest.js';
 import { runCommand } from './run.js';
+import { statusCommand } from './status.js';
 import { tapCommand } from './tap.js';
 import { upCommand } from './up.js';
 
@@ -14,14 +16,28 @@ const program = new Command('tiers')
   .addCommand(runCommand())
   .addCommand(ingestCommand())
   .addCommand(upCommand())
-  .addCommand(tapCommand());
+  .addCommand(tapCommand())
+  .addCommand(statusCommand())
+  .addCommand(configCommand());
 
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  // Config problems exit with 2 like other usage errors; anything else is a failed run.
+  // Config problems exit with 2 like other usage errors, unreadable inputs with 3, and
+  // anything else is a failed run.
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`tiers: ${message}\n`);
-  if (!(err instanceof EngineError)) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
-  process.exitCode = err instanceof ConfigError ? 2 : 1;
+  if (!(err instanceof EngineError) && err instanceof Error && !isKafkaError(err)) process.stderr.write(`${err.stack ?? ''}\n`);
+  process.exitCode = exitStatus(err);
+}
+
+function exitStatus(err: unknown): number {
+  if (err instanceof ConfigError) return 2;
+  if (err instanceof InputsFailedError) return 3;
+  return 1;
+}
+
+/** kafkajs errors carry their own clear messages; their stacks only show library internals. */
+function isKafkaError(err: Error): boolean {
+  return err.name.startsWith('KafkaJS');
 }

@@ -17,6 +17,7 @@ interface UpCliOptions extends KafkaCliOptions, MetricsCliOptions {
   stage?: string[];
   batchSize: number;
   statsInterval: number;
+  shutdownTimeout: number;
 }
 
 export function upCommand(): Command {
@@ -26,7 +27,8 @@ export function upCommand(): Command {
     .option('--config <file>', 'JSON file with per-operator settings: {"operators": {"<name>": {...}}}')
     .option('--stage <name...>', 'run only these stages (default: all)')
     .option('--batch-size <n>', 'records handed to a stage at a time', positiveInt('--batch-size'), DEFAULT_BATCH_SIZE)
-    .option('--stats-interval <seconds>', 'how often to log stage counts', positiveInt('--stats-interval'), 30);
+    .option('--stats-interval <seconds>', 'how often to log stage counts', positiveInt('--stats-interval'), 30)
+    .option('--shutdown-timeout <seconds>', 'after SIGINT or SIGTERM, exit with status 1 if the batch in progress has not finished by then', positiveInt('--shutdown-timeout'), 30);
   addKafkaOptions(command);
   addMetricsOptions(command, true);
   return command.action(async (options: UpCliOptions) => {
@@ -71,10 +73,20 @@ export function upCommand(): Command {
     const reason = await Promise.race([shutdownSignal(), crashed]);
     log.info({ reason }, 'stopping: finishing the batch in progress');
     clearInterval(timer);
+    // Exiting without the commit is safe: the unfinished batch is consumed again on restart.
+    const deadline = setTimeout(() => {
+      log.error({ shutdownTimeoutSeconds: options.shutdownTimeout }, 'shutdown timed out; exiting without committing the batch in progress');
+      process.exit(1);
+    }, options.shutdownTimeout * 1000);
+    deadline.unref();
     for (const subscription of subscriptions) await subscription.stop();
     await producer.close();
     await bus.close();
     server?.close();
+    clearTimeout(deadline);
     log.info({ stages: runners.map((r) => r.stats) }, 'stopped');
+    // NOTE: kafkajs can keep a socket open after a broker outage, which would keep the process
+    // alive after a clean stop; everything is committed and closed by now, so exit explicitly.
+    setTimeout(() => process.exit(0), 2000).unref();
   });
 }

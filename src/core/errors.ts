@@ -47,8 +47,8 @@ export class RecordError extends EngineError {
 export class InputsFailedError extends EngineError {
   constructor(failedFiles: string[]) {
     const more = failedFiles.length > 5 ? `, and ${failedFiles.length - 5} more` : '';
-    const shown = failedFiles.slice(0, 5).join(', ') + more;
-    const message = `${failedFiles.length} input file(s) could not be read: ${shown}. The other inputs were processed, and the log has each file's error.`;
+    const listed = failedFiles.slice(0, 5).join(', ') + more;
+    const message = `${failedFiles.length} input file(s) could not be read: ${listed}. The other inputs were processed, and the log has each file's error.`;
     super('TIERS_INPUT_UNREADABLE', message, { context: { failedFiles } });
   }
 }

@@ -20,15 +20,62 @@ export class EngineMetrics {
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
-    this.recordsConsumed = new Counter({ name: METRIC.recordsConsumed, help: 'Records an operator received.', labelNames: ['stage', 'operator', 'tier'] as const, registers });
-    this.recordsPromoted = new Counter({ name: METRIC.recordsPromoted, help: 'Records an operator promoted.', labelNames: ['stage', 'operator', 'tier'] as const, registers });
-    this.recordsRejected = new Counter({ name: METRIC.recordsRejected, help: 'Records an operator rejected, by rule.', labelNames: ['stage', 'operator', 'tier', 'rule'] as const, registers });
-    this.recordsEmitted = new Counter({ name: METRIC.recordsEmitted, help: 'New records an operator derived from its input.', labelNames: ['stage', 'operator', 'tier'] as const, registers });
-    this.dlqRecords = new Counter({ name: METRIC.dlqRecords, help: 'Messages a stage sent to the DLQ because they are not valid records.', labelNames: ['stage'] as const, registers });
-    this.processedBytes = new Counter({ name: METRIC.processedBytes, help: 'Bytes of message values a stage consumed.', labelNames: ['stage'] as const, registers });
-    this.batchDuration = new Histogram({ name: METRIC.batchDuration, help: 'Seconds to process and publish one batch.', labelNames: ['stage'] as const, buckets: BATCH_SECONDS_BUCKETS, registers });
-    this.consumerLag = new Gauge({ name: METRIC.consumerLag, help: 'Messages between the consumer position and the end of the partition, at the last fetched batch.', labelNames: ['stage', 'topic', 'partition'] as const, registers });
-    this.ingestRecords = new Counter({ name: METRIC.ingestRecords, help: 'Input items read, by where they went.', labelNames: ['outcome'] as const, registers });
+    const stageOperator = ['stage', 'operator', 'tier'] as const;
+    this.recordsConsumed = new Counter({
+      name: METRIC.recordsConsumed,
+      help: 'Records an operator received.',
+      labelNames: stageOperator,
+      registers,
+    });
+    this.recordsPromoted = new Counter({
+      name: METRIC.recordsPromoted,
+      help: 'Records an operator promoted.',
+      labelNames: stageOperator,
+      registers,
+    });
+    this.recordsRejected = new Counter({
+      name: METRIC.recordsRejected,
+      help: 'Records an operator rejected, by rule.',
+      labelNames: [...stageOperator, 'rule'] as const,
+      registers,
+    });
+    this.recordsEmitted = new Counter({
+      name: METRIC.recordsEmitted,
+      help: 'New records an operator derived from its input.',
+      labelNames: stageOperator,
+      registers,
+    });
+    this.dlqRecords = new Counter({
+      name: METRIC.dlqRecords,
+      help: 'Messages a stage sent to the DLQ because they are not valid records.',
+      labelNames: ['stage'] as const,
+      registers,
+    });
+    this.processedBytes = new Counter({
+      name: METRIC.processedBytes,
+      help: 'Bytes of message values a stage consumed.',
+      labelNames: ['stage'] as const,
+      registers,
+    });
+    this.batchDuration = new Histogram({
+      name: METRIC.batchDuration,
+      help: 'Seconds to process and publish one batch.',
+      labelNames: ['stage'] as const,
+      buckets: BATCH_SECONDS_BUCKETS,
+      registers,
+    });
+    this.consumerLag = new Gauge({
+      name: METRIC.consumerLag,
+      help: 'Messages between the consumer position and the end of the partition, at the last fetched batch.',
+      labelNames: ['stage', 'topic', 'partition'] as const,
+      registers,
+    });
+    this.ingestRecords = new Counter({
+      name: METRIC.ingestRecords,
+      help: 'Input items read, by where they went.',
+      labelNames: ['outcome'] as const,
+      registers,
+    });
     this.ingestBytes = new Counter({ name: METRIC.ingestBytes, help: 'Bytes of message values published by ingest.', registers });
     for (const outcome of ['l0', 'rejected', 'dlq']) this.ingestRecords.labels(outcome).inc(0);
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: DEFAULT_METRICS_PREFIX });

@@ -32,7 +32,7 @@ export async function waitForGroupCaughtUp(groupId: string, topic: string, timeo
         ends = await admin.fetchTopicOffsets(topic);
         [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
       } catch (err) {
-        // A new broker answers NOT_COORDINATOR while it loads the offsets topic; ask again.
+        // A new broker returns NOT_COORDINATOR while it loads the offsets topic, so try again.
         if (Date.now() > deadline) throw err;
         await new Promise((resolve) => setTimeout(resolve, 500));
         continue;
