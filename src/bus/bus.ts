@@ -19,11 +19,29 @@ export interface ConsumedMessage extends BusMessage {
 export interface TopicSpec {
   name: string;
   partitions: number;
+  /** Extra topic configuration applied when the topic is created, such as `cleanup.policy: compact`. */
+  config?: Record<string, string>;
 }
 
 export interface BusProducer {
   /** Resolves once the transport has accepted every message (acks from all in-sync replicas on Kafka). */
   send(topic: string, messages: BusMessage[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Messages for one topic inside a transaction. */
+export interface TopicMessages {
+  topic: string;
+  messages: BusMessage[];
+}
+
+/**
+ * A producer whose sends are atomic: consumers that read committed (the default of every
+ * consumer in this engine) see all messages of one `sendAtomically` call or none of them.
+ */
+export interface TransactionalProducer {
+  /** Publishes the messages in one transaction and commits it; on failure the transaction is aborted. */
+  sendAtomically(batches: TopicMessages[]): Promise<void>;
   close(): Promise<void>;
 }
 

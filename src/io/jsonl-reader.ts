@@ -20,10 +20,14 @@ import type { InputFile, ReadItem, ResolvedReadOptions } from './types.js';
  * Reads a JSON-lines file (plain, gzip or zstd), one item per non-blank line, in file order.
  * Lines that cannot be decoded become dead letters and the reading goes on. Throws when the file
  * cannot be read or its compressed data breaks off; items before the break are yielded first.
+ * `bytes` replaces the file's decompressed bytes, for streams such as standard input.
  */
-export async function* readJsonLines(file: InputFile, options: ResolvedReadOptions): AsyncGenerator<ReadItem> {
+export async function* readJsonLines(
+  file: InputFile,
+  options: ResolvedReadOptions,
+  bytes: AsyncIterable<Buffer> = readFileBytes(file.path, file.compression),
+): AsyncGenerator<ReadItem> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  const bytes = readFileBytes(file.path, file.compression);
 
   for await (const line of splitLines(bytes, options.maxLineBytes, KEPT_PREFIX_BYTES)) {
     const position = `line ${line.number}`;

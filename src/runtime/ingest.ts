@@ -53,36 +53,47 @@ export async function ingest(
   };
 
   for await (const item of items) {
-    stats.read++;
-    const now = Date.now();
-    if (item.kind === 'record') {
-      item.record.lineage.push({ operator: INGEST_OPERATOR, version, time: now, action: 'ingest', parentId: null });
-      pending.l0.push({ key: dedupScope(item.record), value: encodeTierRecord(item.record) });
-      stats.promoted++;
-    } else if (item.kind === 'reject') {
-      item.record.lineage.push({ operator: INGEST_OPERATOR, version, time: now, action: 'reject', parentId: null });
-      const value = encodeRejectedRecord({
-        record: item.record,
-        operator: INGEST_OPERATOR,
-        operatorVersion: version,
-        rule: item.rule,
-        reason: item.reason,
-        value: item.value,
-        duplicateOf: null,
-        time: now,
-      });
-      pending.rejected.push({ key: item.record.id, value });
-      countRejection(stats, item.rule);
-      log.debug({ recordId: item.record.id, rule: item.rule, reason: item.reason }, 'input record rejected');
-    } else {
-      pending.dlq.push({ key: item.letter.key, value: encodeDeadLetter(item.letter) });
-      stats.dlq++;
-      log.error({ origin: item.letter.origin, position: item.letter.position, error: item.letter.error }, 'input is not a record; sent to the DLQ');
-    }
+    const prepared = prepareIngestItem(item, version, stats, log);
+    pending[prepared.role].push(prepared.message);
     for (const role of ['l0', 'rejected', 'dlq'] as const) {
       if (pending[role].length >= SEND_BATCH_SIZE) await flush(role);
     }
   }
   for (const role of ['l0', 'rejected', 'dlq'] as const) await flush(role);
   return stats;
+}
+
+export type IngestRole = 'l0' | 'rejected' | 'dlq';
+
+/**
+ * Encodes one reader item as the message ingest publishes and returns the topic role it goes
+ * to. Adds the ingest lineage entry and counts the item in `stats`.
+ */
+export function prepareIngestItem(item: ReadItem, version: string, stats: IngestStats, log: Logger): { role: IngestRole; message: BusMessage } {
+  stats.read++;
+  const now = Date.now();
+  if (item.kind === 'record') {
+    item.record.lineage.push({ operator: INGEST_OPERATOR, version, time: now, action: 'ingest', parentId: null });
+    stats.promoted++;
+    return { role: 'l0', message: { key: dedupScope(item.record), value: encodeTierRecord(item.record) } };
+  }
+  if (item.kind === 'reject') {
+    item.record.lineage.push({ operator: INGEST_OPERATOR, version, time: now, action: 'reject', parentId: null });
+    const value = encodeRejectedRecord({
+      record: item.record,
+      operator: INGEST_OPERATOR,
+      operatorVersion: version,
+      rule: item.rule,
+      reason: item.reason,
+      value: item.value,
+      duplicateOf: null,
+      time: now,
+    });
+    countRejection(stats, item.rule);
+    log.debug({ recordId: item.record.id, rule: item.rule, reason: item.reason }, 'input record rejected');
+    return { role: 'rejected', message: { key: item.record.id, value } };
+  }
+  stats.dlq++;
+  log.error({ origin: item.letter.origin, position: item.letter.position, error: item.letter.error }, 'input is not a record; sent to the DLQ');
+  return { role: 'dlq', message: { key: item.letter.key, value: encodeDeadLetter(item.letter) } };
 }

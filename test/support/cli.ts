@@ -68,3 +68,28 @@ export function parseJsonLines<T = Record<string, unknown>>(text: string): T[] {
     .filter((line) => line.trim().length > 0)
     .map((line) => JSON.parse(line) as T);
 }
+
+/** Runs the built `tiers` CLI with `input` written to its standard input. */
+export function runCliWithInput(args: string[], input: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run npm run build first`);
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, TIERS_LOG_LEVEL: 'warn', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`tiers ${args.join(' ')} timed out; stderr: ${stderr.slice(-2000)}`));
+    }, options.timeoutMs ?? 120_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+    child.stdin.end(input);
+  });
+}

@@ -62,3 +62,48 @@ export async function deleteTopics(prefix: string): Promise<void> {
     await admin.disconnect();
   }
 }
+
+/**
+ * Reads the committed messages of a topic up to its current end. Progress is taken from
+ * kafkajs's end-of-batch event, which also fires for batches of only transaction markers.
+ */
+export async function readCommitted(topic: string, timeoutMs: number): Promise<Array<{ key: string | null; value: Buffer }>> {
+  const kafka = new Kafka({ brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map<number, bigint>();
+  try {
+    for (const p of await admin.fetchTopicOffsets(topic)) if (BigInt(p.high) > BigInt(p.low)) ends.set(p.partition, BigInt(p.high));
+  } finally {
+    await admin.disconnect();
+  }
+  const messages: Array<{ key: string | null; value: Buffer }> = [];
+  if (ends.size === 0) return messages;
+
+  const consumer = kafka.consumer({ groupId: `test-read-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}` });
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
+    const end = ends.get(event.payload.partition);
+    if (end !== undefined && BigInt(event.payload.lastOffset) + 1n >= end) ends.delete(event.payload.partition);
+    if (ends.size === 0) finish();
+  });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ message }) => {
+        messages.push({ key: message.key?.toString('utf8') ?? null, value: message.value ?? Buffer.alloc(0) });
+      },
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out reading ${topic}`)), timeoutMs);
+    });
+    await Promise.race([finished, timeout]).finally(() => clearTimeout(timer));
+    return messages;
+  } finally {
+    await consumer.disconnect();
+  }
+}
