@@ -24,3 +24,8 @@ fi
 bash scripts/kafka.sh fetch
 
 npm ci --no-audit --no-fund
+
+# Apicurio Registry (the schema registry for the registry codec and test/interop.test.ts)
+# and the Python venv .cache/python-venv for the loaders in examples/python. Both steps
+# skip what is already installed.
+bash scripts/registry.sh install
