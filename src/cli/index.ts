@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigError, EngineError, InputsFailedError } from '../core/errors.js';
 import { packageVersion } from '../core/paths.js';
 import { configCommand } from './config.js';
+import { exportCommand } from './export.js';
 import { ingestCommand } from './ingest.js';
 import { runCommand } from './run.js';
 import { statusCommand } from './status.js';
@@ -18,7 +19,8 @@ const program = new Command('tiers')
   .addCommand(upCommand())
   .addCommand(tapCommand())
   .addCommand(statusCommand())
-  .addCommand(configCommand());
+  .addCommand(configCommand())
+  .addCommand(exportCommand());
 
 try {
   await program.parseAsync(process.argv);
