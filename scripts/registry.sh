@@ -10,6 +10,9 @@
 #
 # Environment:
 #   TIERS_REGISTRY_PORT           HTTP port (default 8081)
+#   TIERS_REGISTRY_MANAGEMENT_PORT  Quarkus health and metrics port (default: the HTTP port
+#                                 plus 1000), on 127.0.0.1 too; Quarkus
+#                                 would otherwise listen on 0.0.0.0:9000
 #   TIERS_BROKERS                 broker list for the schema storage (default 127.0.0.1:9092)
 #   TIERS_REGISTRY_TOPIC          journal topic of the storage (default tiers-registry-journal)
 #   TIERS_REGISTRY_DIR            state folder: pid file and log (default <repo>/.cache/registry/run)
@@ -29,6 +32,7 @@ source "$script_dir/registry/registry.env"
 
 host=127.0.0.1
 port=${TIERS_REGISTRY_PORT:-8081}
+management_port=${TIERS_REGISTRY_MANAGEMENT_PORT:-$((port + 1000))}
 brokers=${TIERS_BROKERS:-127.0.0.1:9092}
 journal_topic=${TIERS_REGISTRY_TOPIC:-tiers-registry-journal}
 install_dir="$repo_dir/.cache/registry/apicurio-$APICURIO_VERSION"
@@ -208,6 +212,8 @@ start() {
         APICURIO_EVENTS_KAFKA_TOPIC="$journal_topic-events" \
         QUARKUS_HTTP_HOST="$host" \
         QUARKUS_HTTP_PORT="$port" \
+        QUARKUS_MANAGEMENT_HOST="$host" \
+        QUARKUS_MANAGEMENT_PORT="$management_port" \
         exec setsid nohup "$java_cmd" -Xms128m -Xmx512m -XX:+ExitOnOutOfMemoryError \
         -jar "$install_dir/quarkus-run.jar"
     ) >"$log_file" 2>&1 </dev/null 9>&- &

@@ -9,8 +9,8 @@ import { RegistryValueCodec } from '../src/codec/registry.js';
 import { createLogger } from '../src/core/log.js';
 import type { TierRecord } from '../src/core/record.js';
 import { InputReader } from '../src/io/read-inputs.js';
-import { parseJsonLines, repoRoot, runCli, sharedData } from './support/cli.js';
-import { brokers, deleteTopics, readCommitted, uniquePrefix } from './support/kafka.js';
+import { parseJsonLines, repoRoot, runCli, sharedData, startCli } from './support/cli.js';
+import { brokers, deleteTopics, readCommitted, topicSize, uniquePrefix, waitForGroupCaughtUp } from './support/kafka.js';
 import { ensureRegistry, pythonBin, registryUrl } from './support/registry.js';
 
 const inputs = [join(sharedData, 'web_zh/cleared1.jsonl'), join(sharedData, 'web_en/c4_demo.jsonl')];
@@ -110,6 +110,43 @@ describe('Python loaders', () => {
       seen.add(line.id);
     }
     expect(seen.size).toBe(records.length);
+  });
+
+  it('kafka_loader reads the L1 that tiers up produced', async () => {
+    const pipeline = `${prefix}-engine`;
+    const codecArgs = ['--prefix', pipeline, '--codec', 'registry', '--registry-url', registryUrl];
+    const out = await mkdtemp(join(tmpdir(), 'tiers-interop-embedded-'));
+    const embedded = await runCli(['run', ...inputs, '--out', out]);
+    expect(embedded.code, embedded.stderr.slice(-2000)).toBe(0);
+    const expected = new Map(parseJsonLines<TierRecord>(await readFile(join(out, 'l1.jsonl'), 'utf8')).map((r) => [r.id, r]));
+
+    const ingest = await runCli(['ingest', ...inputs, ...codecArgs]);
+    expect(ingest.code, ingest.stderr.slice(-2000)).toBe(0);
+    const up = startCli(['up', ...codecArgs, '--metrics-port', '0']);
+    try {
+      await waitForGroupCaughtUp(`${pipeline}.filter`, `${pipeline}.l0`, 120_000);
+    } finally {
+      up.kill('SIGTERM');
+    }
+    expect(await new Promise((resolve) => up.once('exit', resolve))).toBe(0);
+    expect(await topicSize(`${pipeline}.l1`)).toBe(expected.size);
+
+    const lines = runPython([
+      'kafka_loader.py',
+      '--brokers', brokers.join(','),
+      '--registry', registryUrl,
+      '--topic', `${pipeline}.l1`,
+      '--group', `${pipeline}.python`,
+      '--from-beginning',
+      '--idle-timeout', '15',
+    ]);
+    expect(lines).toHaveLength(expected.size);
+    for (const line of lines) {
+      const record = expected.get(line.id);
+      expect(record, `unknown id ${line.id}`).toBeDefined();
+      expect(sha256(line.text), `text of ${line.id}`).toBe(sha256(record!.text));
+    }
+    await deleteTopics(pipeline);
   });
 
   it('file_loader reads tiers run output', async () => {

@@ -4,6 +4,7 @@ import { ConfigError } from '../core/errors.js';
 import { createLogger } from '../core/log.js';
 import type { Tier } from '../core/record.js';
 import { resolveTopicPrefix } from '../core/topics.js';
+import { resolveCodec } from './kafka-options.js';
 import { runExport, type ExportPlan } from '../export/export.js';
 import { kafkaSource } from '../export/kafka-source.js';
 import {
@@ -30,6 +31,8 @@ interface ExportCliOptions {
   fromDir?: string;
   brokers?: string;
   prefix?: string;
+  codec?: string;
+  registryUrl?: string;
   tiers?: string;
   format: string;
   fields?: string;
@@ -52,6 +55,8 @@ export function exportCommand(): Command {
     .option('--from-dir <dir>', 'read DIR/<tier>.jsonl as written by `tiers run --out DIR` (default: read the tier topics on Kafka)')
     .option('--brokers <list>', 'Kafka HOST:PORT list when not reading --from-dir (default: $TIERS_BROKERS, else 127.0.0.1:9092)')
     .option('--prefix <prefix>', 'topic prefix when not reading --from-dir (default: $TIERS_TOPIC_PREFIX, else tiers)')
+    .option('--codec <kind>', 'message value format on Kafka: registry, avro or json (default: registry when a registry URL is set, else avro)')
+    .option('--registry-url <url>', 'Confluent-compatible schema registry API (default: $TIERS_REGISTRY_URL)')
     .option('--tiers <list>', 'tiers to export, in phase order for --schedule staged, such as l1 or l1,l2,l3')
     .option('--format <format>', 'jsonl (JSON lines compressed with zstd, .jsonl.zst) or parquet', 'jsonl')
     .option('--fields <list>', 'keep only these record fields (jsonl) or columns (parquet), comma-separated')
@@ -155,6 +160,7 @@ async function openSource(options: ExportCliOptions, tiers: Tier[], log: ReturnT
     prefix: resolveTopicPrefix(options.prefix),
     tiers,
     log,
+    codec: resolveCodec(options),
     idleTimeoutMs: idleSeconds * 1000,
   });
 }

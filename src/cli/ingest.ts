@@ -69,14 +69,14 @@ export function ingestCommand(): Command {
 async function ingestInputs(inputs: string[], options: IngestCliOptions, log: Logger, fromStdin: boolean): Promise<void> {
   const metrics = new EngineMetrics();
   const server = await serveMetrics(options, metrics, () => null, log);
-  const { bus, topics } = await connectKafka(options, 'tiers-ingest', log);
+  const { bus, topics, codec } = await connectKafka(options, 'tiers-ingest', log);
   try {
     const producer = await bus.createProducer();
     const readOptions = readOptionsFrom(options);
     const reader = fromStdin ? null : new InputReader(inputs, readOptions, log);
     const items = reader === null ? readStdinJsonLines(readOptions) : reader.items();
     log.info({ inputs, topic: topics.l0 }, 'ingest started');
-    const stats = await ingest(items, producer, topics, log, { metrics });
+    const stats = await ingest(items, producer, topics, log, { metrics, codec });
     await producer.close();
     const readStats = reader?.stats ?? { files: 0, filesFailed: 0, filesSkipped: 0, failedFiles: [] };
     const { files, filesFailed, filesSkipped } = readStats;
@@ -113,7 +113,7 @@ async function ingestFollow(folderArgs: string[], options: IngestCliOptions, log
   let progressLoaded = false;
   const server = await serveMetrics(options, metrics, () => (progressLoaded ? null : 'loading ingest progress'), log);
   const followMetrics = new FollowMetrics(metrics, () => follower?.oldestPendingSince() ?? null);
-  const { bus, topics, prefix } = await connectKafka(options, 'tiers-ingest', log);
+  const { bus, topics, prefix, codec } = await connectKafka(options, 'tiers-ingest', log);
   try {
     const topic = progressTopic(prefix);
     // One partition is plenty for one update per transaction and keeps all progress in one ordered log.
@@ -138,7 +138,7 @@ async function ingestFollow(folderArgs: string[], options: IngestCliOptions, log
     const scanner = new FolderScanner(folders, filter, readOptions.followSymlinks, log, {
       onNewFile: () => followMetrics.filesSeen.inc(),
     });
-    const context = { producer, topics, progressTopic: topic, ingesterId, readOptions, batchSize: options.batchSize, log, metrics };
+    const context = { producer, topics, codec, progressTopic: topic, ingesterId, readOptions, batchSize: options.batchSize, log, metrics };
     const completeness = { stableMs, brokenAfterMs, pollMs: options.pollSeconds * 1000 };
     follower = new Follower(scanner, store, context, completeness, log, followMetrics);
     const summary = stopRequested ? follower.summary : await follower.run();

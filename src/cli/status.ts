@@ -5,7 +5,7 @@ import { resolveTopicPrefix } from '../core/topics.js';
 import { DEFAULT_WINDOW_SECONDS } from '../status/rejection-window.js';
 import { chooseMode, runStatus } from '../status/monitor.js';
 import { getTopology } from '../topologies/index.js';
-import { addKafkaOptions, type KafkaCliOptions } from './kafka-options.js';
+import { addKafkaOptions, resolveCodec, type KafkaCliOptions } from './kafka-options.js';
 import { shutdownSignal } from './options.js';
 
 /** Time the process may take to exit on its own after status finished (milliseconds). */
@@ -50,6 +50,7 @@ export function statusCommand(): Command {
     const topology = getTopology(options.topology);
     const prefix = resolveTopicPrefix(options.prefix);
     const brokers = resolveBrokers(options.brokers);
+    const codec = resolveCodec(options);
     const mode = chooseMode({ once: options.once ?? false, json: options.json ?? false }, process.stdout.isTTY === true);
 
     const abort = new AbortController();
@@ -66,6 +67,7 @@ export function statusCommand(): Command {
     try {
       await runStatus({
         brokers,
+        codec,
         prefix,
         topology,
         intervalSeconds: options.interval,

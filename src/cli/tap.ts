@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { Command } from 'commander';
 import { createLogger } from '../core/log.js';
 import { parseTopicRole } from '../core/topics.js';
-import { messageToJsonLine } from '../runtime/file-sink.js';
+import { decodeToJsonLine } from '../runtime/file-sink.js';
 import { addKafkaOptions, connectKafka, type KafkaCliOptions } from './kafka-options.js';
 import { positiveInt, positiveSeconds, shutdownSignal } from './options.js';
 
@@ -26,7 +26,7 @@ export function tapCommand(): Command {
   return command.action(async (tier: string, options: TapCliOptions) => {
     const role = parseTopicRole(tier);
     const log = createLogger({ command: 'tap', tier: role });
-    const { bus, topics, prefix } = await connectKafka(options, 'tiers-tap', log);
+    const { bus, topics, prefix, codec } = await connectKafka(options, 'tiers-tap', log);
     const groupId = options.group ?? `${prefix}.tap.${randomUUID()}`;
     let printed = 0;
     let lastActivity = Date.now();
@@ -45,7 +45,7 @@ export function tapCommand(): Command {
         let handled = 0;
         for (const message of messages) {
           if (options.max !== undefined && printed >= options.max) break;
-          chunk += messageToJsonLine(role, message.value) + '\n';
+          chunk += (await decodeToJsonLine(codec, role, message.value)) + '\n';
           printed++;
           handled++;
         }

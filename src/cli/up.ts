@@ -53,12 +53,12 @@ export function upCommand(): Command {
     };
     const server = await serveMetrics(options, metrics, notReadyReason, log);
 
-    const { bus, topics, prefix } = await connectKafka(options, 'tiers-up', log);
+    const { bus, topics, prefix, codec } = await connectKafka(options, 'tiers-up', log);
     const producer = await bus.createProducer();
     const runners: StageRunner[] = [];
     for (const [i, stage] of stages.entries()) {
       const stageLog = log.child({ stage: stage.name, topic: topics[stage.input] });
-      const runner = new StageRunner(stage, operators[i]!, topics, producer, stageLog, metrics);
+      const runner = new StageRunner(stage, operators[i]!, topics, producer, stageLog, metrics, codec);
       runners.push(runner);
       const groupId = `${prefix}.${stage.name}`;
       subscriptions.push(

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
 import { KafkaBus } from '../bus/kafka-bus.js';
-import { decodeTierRecord } from '../codec/avro.js';
+import type { ValueCodec } from '../codec/registry.js';
 import { tierRecordToJson } from '../codec/jsonl.js';
 import { ConfigError, EngineError } from '../core/errors.js';
 import type { Tier } from '../core/record.js';
@@ -19,6 +19,8 @@ export interface KafkaSourceOptions {
   prefix: string;
   tiers: Tier[];
   log: Logger;
+  /** Decodes tier-topic values; the same codec the producers of the prefix use. */
+  codec: ValueCodec;
   /** Fails the export when no batch arrives for this long while partitions are still unread. */
   idleTimeoutMs: number;
 }
@@ -60,7 +62,8 @@ export async function kafkaSource(options: KafkaSourceOptions): Promise<TierSour
     for (const tier of options.tiers) {
       const tierEnds = ends.get(tier)!;
       files.set(tier, [...tierEnds.keys()].sort((a, b) => a - b).map((p) => join(dir, `${tier}.p${p}.jsonl`)));
-      const count = await copyTopic(kafka, topics[tier], tierEnds, (p) => join(dir, `${tier}.p${p}.jsonl`), prefix, options.idleTimeoutMs);
+      const pathOf = (p: number) => join(dir, `${tier}.p${p}.jsonl`);
+      const count = await copyTopic(kafka, topics[tier], tierEnds, pathOf, prefix, options.idleTimeoutMs, options.codec);
       log.info({ topic: topics[tier], records: count }, 'copied topic up to its start watermarks');
     }
   } catch (err) {
@@ -81,6 +84,7 @@ async function copyTopic(
   pathOf: (partition: number) => string,
   prefix: string,
   idleTimeoutMs: number,
+  codec: ValueCodec,
 ): Promise<number> {
   const remaining = new Map(ends);
   // Next offset to copy per partition, so a batch fetched again is not copied twice.
@@ -132,7 +136,7 @@ async function copyTopic(
           if (offset >= end) break;
           if (offset < (next.get(batch.partition) ?? 0n)) continue;
           next.set(batch.partition, offset + 1n);
-          chunk += tierRecordToJson(decodeTierRecord(message.value ?? Buffer.alloc(0))) + '\n';
+          chunk += tierRecordToJson(await codec.decodeTier(message.value ?? Buffer.alloc(0))) + '\n';
           count++;
         }
         if (chunk && !stream.write(chunk)) await once(stream, 'drain');

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TopicMessages, TransactionalProducer } from '../bus/bus.js';
 import { decodeTierRecord } from '../codec/avro.js';
+import { AvroValueCodec } from '../codec/registry.js';
 import { topicNames } from '../core/topics.js';
 import { detectFormat } from '../io/formats.js';
 import { resolveReadOptions } from '../io/read-inputs.js';
@@ -63,7 +64,7 @@ async function jobFor(name: string, from = 0, fileName = name): Promise<FileJob>
 
 function context(producer: TransactionalProducer, batchSize: number, shouldStop = () => false) {
   const { log } = captureLogger();
-  return { producer, topics, progressTopic: PROGRESS, ingesterId: 'unit', readOptions: resolveReadOptions({}), batchSize, log, shouldStop };
+  return { producer, topics, codec: new AvroValueCodec(), progressTopic: PROGRESS, ingesterId: 'unit', readOptions: resolveReadOptions({}), batchSize, log, shouldStop };
 }
 
 describe('ingestFile', () => {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { BusMessage, TransactionalProducer } from '../bus/bus.js';
 import { EngineError, errorMessage } from '../core/errors.js';
 import { packageVersion } from '../core/paths.js';
+import type { ValueCodec } from '../codec/registry.js';
 import type { TopicNames } from '../core/topics.js';
 import { detectFormat, stripFormatSuffix, type DetectedFormat } from '../io/formats.js';
 import { readJsonLines } from '../io/jsonl-reader.js';
@@ -33,6 +34,7 @@ export interface FileJob {
 export interface FileIngestContext {
   producer: TransactionalProducer;
   topics: TopicNames;
+  codec: ValueCodec;
   progressTopic: string;
   ingesterId: string;
   readOptions: ResolvedReadOptions;
@@ -119,7 +121,7 @@ export async function ingestFile(job: FileJob, context: FileIngestContext): Prom
       position++;
       if (position <= job.from) continue;
 
-      const prepared = prepareIngestItem(next.value, version, stats, context.log);
+      const prepared = await prepareIngestItem(next.value, { version, stats, log: context.log, codec: context.codec, topics: context.topics });
       pending[prepared.role].push(prepared.message);
       inBatch++;
       if (inBatch >= context.batchSize) {

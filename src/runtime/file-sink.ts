@@ -3,9 +3,17 @@ import { once } from 'node:events';
 import type { ConsumedMessage } from '../bus/bus.js';
 import { decodeDeadLetter, decodeRejectedRecord, decodeTierRecord } from '../codec/avro.js';
 import { deadLetterToJson, rejectedRecordToJson, tierRecordToJson } from '../codec/jsonl.js';
+import type { ValueCodec } from '../codec/registry.js';
 import type { TopicRole } from '../core/topics.js';
 
-/** Converts a topic's Avro message value to one JSON line, by the topic's role. */
+/** Converts a message value in the given codec to one JSON line, by the topic's role. */
+export async function decodeToJsonLine(codec: ValueCodec, role: TopicRole, value: Buffer): Promise<string> {
+  if (role === 'rejected') return rejectedRecordToJson(await codec.decodeRejected(value));
+  if (role === 'dlq') return deadLetterToJson(await codec.decodeDeadLetter(value));
+  return tierRecordToJson(await codec.decodeTier(value));
+}
+
+/** Converts a topic's plain Avro message value to one JSON line, by the topic's role. */
 export function messageToJsonLine(role: TopicRole, value: Buffer): string {
   if (role === 'rejected') return rejectedRecordToJson(decodeRejectedRecord(value));
   if (role === 'dlq') return deadLetterToJson(decodeDeadLetter(value));

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { BusMessage, BusProducer } from '../bus/bus.js';
-import { encodeDeadLetter, encodeRejectedRecord, encodeTierRecord } from '../codec/avro.js';
+import { AvroValueCodec, type ValueCodec } from '../codec/registry.js';
 import { packageVersion } from '../core/paths.js';
 import { dedupScope } from '../core/record.js';
 import type { TopicNames } from '../core/topics.js';
@@ -35,12 +35,13 @@ export async function ingest(
   producer: BusProducer,
   topics: TopicNames,
   log: Logger,
-  options: { metrics?: EngineMetrics; stats?: IngestStats } = {},
+  options: { metrics?: EngineMetrics; stats?: IngestStats; codec?: ValueCodec } = {},
 ): Promise<IngestStats> {
   const version = packageVersion();
   // The caller may pass the stats object to watch progress while ingest runs.
   const stats = options.stats ?? newIngestStats();
   const metrics = options.metrics;
+  const codec = options.codec ?? new AvroValueCodec();
   const pending: Record<'l0' | 'rejected' | 'dlq', BusMessage[]> = { l0: [], rejected: [], dlq: [] };
 
   const flush = async (role: keyof typeof pending) => {
@@ -53,7 +54,7 @@ export async function ingest(
   };
 
   for await (const item of items) {
-    const prepared = prepareIngestItem(item, version, stats, log);
+    const prepared = await prepareIngestItem(item, { version, stats, log, codec, topics });
     pending[prepared.role].push(prepared.message);
     for (const role of ['l0', 'rejected', 'dlq'] as const) {
       if (pending[role].length >= SEND_BATCH_SIZE) await flush(role);
@@ -65,21 +66,32 @@ export async function ingest(
 
 export type IngestRole = 'l0' | 'rejected' | 'dlq';
 
+export interface IngestItemContext {
+  version: string;
+  stats: IngestStats;
+  log: Logger;
+  codec: ValueCodec;
+  topics: TopicNames;
+}
+
 /**
  * Encodes one reader item as the message ingest publishes and returns the topic role it goes
  * to. Adds the ingest lineage entry and counts the item in `stats`.
  */
-export function prepareIngestItem(item: ReadItem, version: string, stats: IngestStats, log: Logger): { role: IngestRole; message: BusMessage } {
+export async function prepareIngestItem(
+  item: ReadItem,
+  { version, stats, log, codec, topics }: IngestItemContext,
+): Promise<{ role: IngestRole; message: BusMessage }> {
   stats.read++;
   const now = Date.now();
   if (item.kind === 'record') {
     item.record.lineage.push({ operator: INGEST_OPERATOR, version, time: now, action: 'ingest', parentId: null });
     stats.promoted++;
-    return { role: 'l0', message: { key: dedupScope(item.record), value: encodeTierRecord(item.record) } };
+    return { role: 'l0', message: { key: dedupScope(item.record), value: await codec.encodeTier(topics.l0, item.record) } };
   }
   if (item.kind === 'reject') {
     item.record.lineage.push({ operator: INGEST_OPERATOR, version, time: now, action: 'reject', parentId: null });
-    const value = encodeRejectedRecord({
+    const value = await codec.encodeRejected(topics.rejected, {
       record: item.record,
       operator: INGEST_OPERATOR,
       operatorVersion: version,
@@ -95,5 +107,5 @@ export function prepareIngestItem(item: ReadItem, version: string, stats: Ingest
   }
   stats.dlq++;
   log.error({ origin: item.letter.origin, position: item.letter.position, error: item.letter.error }, 'input is not a record; sent to the DLQ');
-  return { role: 'dlq', message: { key: item.letter.key, value: encodeDeadLetter(item.letter) } };
+  return { role: 'dlq', message: { key: item.letter.key, value: await codec.encodeDeadLetter(topics.dlq, item.letter) } };
 }

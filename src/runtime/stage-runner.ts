@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { BatchInfo, BusMessage, BusProducer, ConsumedMessage } from '../bus/bus.js';
-import { decodeTierRecord, encodeDeadLetter, encodeRejectedRecord, encodeTierRecord } from '../codec/avro.js';
-import { errorMessage, isRetriable } from '../core/errors.js';
+import { AvroValueCodec, type ValueCodec } from '../codec/registry.js';
+import { errorMessage, isRetriable, RecordError } from '../core/errors.js';
 import type { Operator, Outcome } from '../core/operator.js';
 import { dedupScope, type RejectedRecord, type TierRecord } from '../core/record.js';
 import type { TopicNames } from '../core/topics.js';
@@ -30,6 +30,7 @@ export class StageRunner {
     private readonly producer: BusProducer,
     private readonly log: Logger,
     private readonly metrics?: EngineMetrics,
+    private readonly codec: ValueCodec = new AvroValueCodec(),
   ) {
     this.operatorStats = this.newBatchStats();
     this.stats = {
@@ -66,15 +67,17 @@ export class StageRunner {
     for (const message of messages) {
       let record: TierRecord;
       try {
-        record = decodeTierRecord(message.value);
+        record = await this.codec.decodeTier(message.value);
       } catch (err) {
-        dead.push(this.deadLetter(message, err, now));
+        // Only bytes that are not a record go to the DLQ; a registry that is down fails the batch.
+        if (!(err instanceof RecordError)) throw err;
+        dead.push(await this.deadLetter(message, err, now));
         continue;
       }
       const survivors = await this.runOperators(record, batchStats, rejected, now);
       for (const survivor of survivors) {
         survivor.tier = this.stage.output;
-        promoted.push({ key: dedupScope(survivor), value: encodeTierRecord(survivor) });
+        promoted.push({ key: dedupScope(survivor), value: await this.codec.encodeTier(this.topics[this.stage.output], survivor) });
       }
     }
 
@@ -142,7 +145,7 @@ export class StageRunner {
           if (outcome.kind === 'reject') {
             decided = true;
             countRejection(stats, outcome.rule);
-            rejected.push(this.rejection(operator, outcome, now));
+            rejected.push(await this.rejection(operator, outcome, now));
             continue;
           }
           const parentId = outcome.kind === 'emit' ? input.id : null;
@@ -158,7 +161,7 @@ export class StageRunner {
         if (!decided) {
           countRejection(stats, NO_OUTCOME_RULE);
           const reason = `operator ${operator.name} returned no decision for record ${input.id}`;
-          rejected.push(this.rejection(operator, { kind: 'reject', record: input, rule: NO_OUTCOME_RULE, reason }, now));
+          rejected.push(await this.rejection(operator, { kind: 'reject', record: input, rule: NO_OUTCOME_RULE, reason }, now));
         }
       }
       current = next;
@@ -178,7 +181,7 @@ export class StageRunner {
     }
   }
 
-  private rejection(operator: Operator, outcome: Extract<Outcome, { kind: 'reject' }>, now: number): BusMessage {
+  private async rejection(operator: Operator, outcome: Extract<Outcome, { kind: 'reject' }>, now: number): Promise<BusMessage> {
     const record = outcome.record;
     record.lineage.push({ operator: operator.name, version: operator.version, time: now, action: 'reject', parentId: null });
     const rejected: RejectedRecord = {
@@ -192,13 +195,13 @@ export class StageRunner {
       time: now,
     };
     this.log.debug({ operator: operator.name, recordId: record.id, rule: outcome.rule }, 'record rejected');
-    return { key: record.id, value: encodeRejectedRecord(rejected) };
+    return { key: record.id, value: await this.codec.encodeRejected(this.topics.rejected, rejected) };
   }
 
-  private deadLetter(message: ConsumedMessage, err: unknown, now: number): BusMessage {
+  private async deadLetter(message: ConsumedMessage, err: unknown, now: number): Promise<BusMessage> {
     const position = `${message.partition}:${message.offset}`;
     this.log.error({ err, stage: this.stage.name, topic: message.topic, position }, 'message is not a valid record; sent to the DLQ');
-    const value = encodeDeadLetter({
+    const value = await this.codec.encodeDeadLetter(this.topics.dlq, {
       origin: message.topic,
       position,
       key: message.key,

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { writeSync } from 'node:fs';
 import type { Logger } from 'pino';
+import type { ValueCodec } from '../codec/registry.js';
 import { errorMessage } from '../core/errors.js';
 import type { Topology } from '../topologies/index.js';
 import { brokerNotReady, brokerUnreachable, connectAdmin, createStatusKafka, isTransientKafkaError } from './kafka-client.js';
@@ -23,6 +24,8 @@ export type StatusMode = 'live' | 'lines' | 'once-json' | 'once-text';
 
 export interface StatusOptions {
   brokers: string[];
+  /** Decodes rejected-topic values; the same codec the producers of the prefix use. */
+  codec: ValueCodec;
   prefix: string;
   topology: Topology;
   intervalSeconds: number;

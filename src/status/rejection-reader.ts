@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { decodeRejectedRecord } from '../codec/avro.js';
+import { AvroValueCodec, type ValueCodec } from '../codec/registry.js';
 import { errorMessage } from '../core/errors.js';
 import type { RejectionWindow } from './rejection-window.js';
 import type { PartitionOffsets } from './types.js';
@@ -40,6 +40,7 @@ export class RejectionReader {
     readonly topic: string,
     private readonly window: RejectionWindow,
     private readonly log: Logger,
+    private readonly codec: ValueCodec = new AvroValueCodec(),
   ) {
     this.groupId = `${prefix}.status.${randomUUID()}`;
   }
@@ -102,7 +103,7 @@ export class RejectionReader {
             const offset = Number(message.offset);
             if (offset < (this.next.get(batch.partition) ?? 0)) continue;
             // The Kafka timestamp is the producer's clock, or the broker's on LogAppendTime topics.
-            this.count(message.value, Number(message.timestamp), batch.partition, offset);
+            await this.count(message.value, Number(message.timestamp), batch.partition, offset);
             this.next.set(batch.partition, offset + 1);
           }
         },
@@ -123,9 +124,9 @@ export class RejectionReader {
     await this.consumer?.disconnect();
   }
 
-  private count(value: Buffer | null, time: number, partition: number, offset: number): void {
+  private async count(value: Buffer | null, time: number, partition: number, offset: number): Promise<void> {
     try {
-      const rejected = decodeRejectedRecord(value ?? Buffer.alloc(0));
+      const rejected = await this.codec.decodeRejected(value ?? Buffer.alloc(0));
       this.window.add(rejected.operator, rejected.rule, time);
     } catch (err) {
       // Log the first few so a wrong topic or schema shows up, then only count.

@@ -1,5 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { ValueCodec } from '../codec/registry.js';
 import { errorMessage } from '../core/errors.js';
 import { topicNames, type TopicNames } from '../core/topics.js';
 import type { Topology } from '../topologies/index.js';
@@ -11,6 +12,7 @@ import type { Sample, StatusSnapshot } from './types.js';
 
 export interface SessionOptions {
   brokers: string[];
+  codec: ValueCodec;
   prefix: string;
   topology: Topology;
   windowSeconds: number;
@@ -49,7 +51,7 @@ export class StatusSession {
     const firstPoll = this.counting === undefined;
     if (!this.counting) {
       const window = new RejectionWindow(this.options.windowSeconds, sample.time);
-      this.counting = { window, reader: new RejectionReader(this.kafka, this.options.prefix, this.topics.rejected, window, this.options.log) };
+      this.counting = { window, reader: new RejectionReader(this.kafka, this.options.prefix, this.topics.rejected, window, this.options.log, this.options.codec) };
     }
     await this.startReader(this.counting.reader, sample, firstPoll);
     return sample;
