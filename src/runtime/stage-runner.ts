@@ -117,7 +117,7 @@ export class StageRunner {
     metrics.processedBytes.labels(stage).inc(messages.reduce((sum, m) => sum + m.value.length, 0));
     metrics.batchDuration.labels(stage).observe(Number(process.hrtime.bigint() - started) / 1e9);
     // NOTE: lag is measured when a batch arrives, so a consumer that stops fetching keeps
-    // reporting its last value; an alert on a stalled stage should also watch its rate.
+    // reporting its last value. An alert on a stalled stage should also watch its rate.
     const last = messages[messages.length - 1];
     if (info && last) {
       const lag = BigInt(info.highWatermark) - BigInt(last.offset) - 1n;
