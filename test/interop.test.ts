@@ -27,9 +27,12 @@ function sha256(text: string): string {
   return createHash('sha256').update(Buffer.from(text, 'utf8')).digest('hex');
 }
 
-function runPython(args: string[]): LoaderLine[] {
-  const result = spawnSync(pythonBin, args, { cwd: examples, encoding: 'utf8', timeout: 180_000, maxBuffer: 256 * 1024 * 1024 });
-  if (result.status !== 0) throw new Error(`python ${args.join(' ')} exited with ${result.status}: ${result.stderr.slice(-3000)}`);
+function runPython(args: string[], timeoutMs = 180_000): LoaderLine[] {
+  const result = spawnSync(pythonBin, args, { cwd: examples, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 });
+  if (result.status !== 0) {
+    const how = result.signal ? `was stopped by ${result.signal} after ${timeoutMs / 1000} s` : `exited with ${result.status}`;
+    throw new Error(`python ${args.join(' ')} ${how}: ${result.stderr.slice(-3000)}`);
+  }
   return parseJsonLines<LoaderLine>(result.stdout);
 }
 
@@ -131,15 +134,30 @@ describe('Python loaders', () => {
     expect(await new Promise((resolve) => up.once('exit', resolve))).toBe(0);
     expect(await topicSize(`${pipeline}.l1`)).toBe(expected.size);
 
-    const lines = runPython([
-      'kafka_loader.py',
-      '--brokers', brokers.join(','),
-      '--registry', registryUrl,
-      '--topic', `${pipeline}.l1`,
-      '--group', `${pipeline}.python`,
-      '--from-beginning',
-      '--idle-timeout', '15',
-    ]);
+    // --max ends the read as soon as every record has arrived. One loader run in a full CI
+    // run once hung past its timeout, so a stuck run is retried once with a fresh group.
+    // NOTE: the cause of that hang is not known; it did not recur in runs of this file alone.
+    const loader = (group: string) =>
+      runPython(
+        [
+          'kafka_loader.py',
+          '--brokers', brokers.join(','),
+          '--registry', registryUrl,
+          '--topic', `${pipeline}.l1`,
+          '--group', group,
+          '--from-beginning',
+          '--idle-timeout', '30',
+          '--max', String(expected.size),
+        ],
+        90_000,
+      );
+    let lines: LoaderLine[];
+    try {
+      lines = loader(`${pipeline}.python`);
+    } catch (err) {
+      if (!/stopped by/.test((err as Error).message)) throw err;
+      lines = loader(`${pipeline}.python-retry`);
+    }
     expect(lines).toHaveLength(expected.size);
     for (const line of lines) {
       const record = expected.get(line.id);
