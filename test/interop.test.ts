@@ -28,12 +28,38 @@ function sha256(text: string): string {
 }
 
 function runPython(args: string[], timeoutMs = 180_000): LoaderLine[] {
-  const result = spawnSync(pythonBin, args, { cwd: examples, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 });
+  // SIGABRT on timeout makes Python's fault handler print every thread's stack to stderr.
+  const result = spawnSync(pythonBin, args, {
+    cwd: examples,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    killSignal: 'SIGABRT',
+    env: { ...process.env, PYTHONFAULTHANDLER: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (result.status !== 0) {
     const how = result.signal ? `was stopped by ${result.signal} after ${timeoutMs / 1000} s` : `exited with ${result.status}`;
     throw new Error(`python ${args.join(' ')} ${how}: ${result.stderr.slice(-3000)}`);
   }
   return parseJsonLines<LoaderLine>(result.stdout);
+}
+
+/**
+ * Runs kafka_loader.py until it has read `--max` records. A loader run that hung past its
+ * timeout was seen twice in full test runs but never in runs of this file alone, so a stuck
+ * run is retried once with a fresh consumer group; the first run's stacks go to the log.
+ * NOTE: the cause of that hang is not known yet.
+ */
+function runLoaderWithRetry(args: string[], group: string): LoaderLine[] {
+  const base = ['kafka_loader.py', '--brokers', brokers.join(','), '--registry', registryUrl, ...args];
+  try {
+    return runPython([...base, '--group', group], 90_000);
+  } catch (err) {
+    if (!/stopped by/.test((err as Error).message)) throw err;
+    console.warn(`kafka_loader.py hung; retrying once with a new group. ${(err as Error).message}`);
+    return runPython([...base, '--group', `${group}-retry`], 90_000);
+  }
 }
 
 async function readRecords(): Promise<TierRecord[]> {
@@ -92,16 +118,10 @@ describe('Python loaders', () => {
     const byId = new Map(records.map((record) => [record.id, record]));
     for (const record of decoded) expect(record).toEqual({ ...byId.get(record.id), tier: 'l1' });
 
-    const lines = runPython([
-      'kafka_loader.py',
-      '--brokers', brokers.join(','),
-      '--registry', registryUrl,
-      '--topic', topic,
-      '--group', `${prefix}.python`,
-      '--from-beginning',
-      '--batch-size', '64',
-      '--idle-timeout', '15',
-    ]);
+    const lines = runLoaderWithRetry(
+      ['--topic', topic, '--from-beginning', '--batch-size', '64', '--idle-timeout', '30', '--max', String(records.length)],
+      `${prefix}.python`,
+    );
     expect(lines).toHaveLength(records.length);
     const seen = new Set<string>();
     for (const line of lines) {
@@ -134,30 +154,10 @@ describe('Python loaders', () => {
     expect(await new Promise((resolve) => up.once('exit', resolve))).toBe(0);
     expect(await topicSize(`${pipeline}.l1`)).toBe(expected.size);
 
-    // --max ends the read as soon as every record has arrived. One loader run in a full CI
-    // run once hung past its timeout, so a stuck run is retried once with a fresh group.
-    // NOTE: the cause of that hang is not known; it did not recur in runs of this file alone.
-    const loader = (group: string) =>
-      runPython(
-        [
-          'kafka_loader.py',
-          '--brokers', brokers.join(','),
-          '--registry', registryUrl,
-          '--topic', `${pipeline}.l1`,
-          '--group', group,
-          '--from-beginning',
-          '--idle-timeout', '30',
-          '--max', String(expected.size),
-        ],
-        90_000,
-      );
-    let lines: LoaderLine[];
-    try {
-      lines = loader(`${pipeline}.python`);
-    } catch (err) {
-      if (!/stopped by/.test((err as Error).message)) throw err;
-      lines = loader(`${pipeline}.python-retry`);
-    }
+    const lines = runLoaderWithRetry(
+      ['--topic', `${pipeline}.l1`, '--from-beginning', '--idle-timeout', '30', '--max', String(expected.size)],
+      `${pipeline}.python`,
+    );
     expect(lines).toHaveLength(expected.size);
     for (const line of lines) {
       const record = expected.get(line.id);
