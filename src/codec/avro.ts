@@ -7,7 +7,8 @@ import type { DeadLetter, RejectedRecord, TierRecord } from '../core/record.js';
 
 /** Avro binary codecs for Kafka message values, built from the schemas in schemas/. */
 
-interface WireTierRecord extends Omit<TierRecord, 'meta'> {
+/** A tier record as Avro carries it: `meta` is a JSON string on the wire. */
+export interface WireTierRecord extends Omit<TierRecord, 'meta'> {
   meta: string;
 }
 interface WireRejectedRecord extends Omit<RejectedRecord, 'record'> {
@@ -24,11 +25,11 @@ const tierRecordType = avro.Type.forSchema(loadSchema('tier-record.avsc') as avr
 const rejectedRecordType = avro.Type.forSchema(loadSchema('rejected-record.avsc') as avro.Schema, { registry });
 const deadLetterType = avro.Type.forSchema(loadSchema('dead-letter.avsc') as avro.Schema, { registry });
 
-function toWire(record: TierRecord): WireTierRecord {
+export function toWire(record: TierRecord): WireTierRecord {
   return { ...record, meta: JSON.stringify(record.meta ?? {}) };
 }
 
-function fromWire(wire: WireTierRecord): TierRecord {
+export function fromWire(wire: WireTierRecord): TierRecord {
   let meta: Record<string, unknown>;
   try {
     meta = JSON.parse(wire.meta) as Record<string, unknown>;

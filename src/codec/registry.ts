@@ -6,6 +6,7 @@ import { EngineError, RecordError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
 import { TIERS, type DeadLetter, type RejectedRecord, type TierRecord } from '../core/record.js';
 import * as avroCodec from './avro.js';
+import { fromWire, toWire, type WireTierRecord } from './avro.js';
 import { deadLetterToJson, rejectedRecordToJson, tierRecordToJson } from './jsonl.js';
 
 /**
@@ -162,24 +163,6 @@ export function valueSchemas(): Record<ValueSchemaName, RawAvroSchema> {
     rejected: { ...rejected, fields } as unknown as RawAvroSchema,
     'dead-letter': readSchemaFile('dead-letter.avsc') as unknown as RawAvroSchema,
   };
-}
-
-interface WireTierRecord extends Omit<TierRecord, 'meta'> {
-  meta: string;
-}
-
-function toWire(record: TierRecord): WireTierRecord {
-  return { ...record, meta: JSON.stringify(record.meta ?? {}) };
-}
-
-function fromWire(wire: WireTierRecord): TierRecord {
-  let meta: Record<string, unknown>;
-  try {
-    meta = JSON.parse(wire.meta) as Record<string, unknown>;
-  } catch (err) {
-    throw new RecordError(`record ${wire.id} has a meta field that is not JSON`, { cause: err });
-  }
-  return { ...wire, meta };
 }
 
 /** Magic byte (0) and 4-byte big-endian schema id before the Avro body. */

@@ -12,19 +12,26 @@ export interface CliResult {
   stderr: string;
 }
 
+interface CliOptions {
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /** Written to the command's standard input, which is then closed; without it stdin is empty. */
+  input?: string;
+}
+
 /** Runs the built `tiers` CLI to completion. `npm test` builds dist/ first. */
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run npm run build first`);
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
       cwd: repoRoot,
       env: { ...process.env, TIERS_LOG_LEVEL: 'warn', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       fail(new Error(`tiers ${args.join(' ')} timed out; stderr: ${stderr.slice(-2000)}`));
@@ -33,7 +40,13 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeo
       clearTimeout(timer);
       done({ code, stdout, stderr });
     });
+    if (options.input !== undefined) child.stdin!.end(options.input);
   });
+}
+
+/** Runs the built `tiers` CLI with `input` written to its standard input. */
+export function runCliWithInput(args: string[], input: string, options: Omit<CliOptions, 'input'> = {}): Promise<CliResult> {
+  return runCli(args, { timeoutMs: 120_000, ...options, input });
 }
 
 /** Starts a long-running CLI command (such as `up`) and returns the child process. */
@@ -69,27 +82,3 @@ export function parseJsonLines<T = Record<string, unknown>>(text: string): T[] {
     .map((line) => JSON.parse(line) as T);
 }
 
-/** Runs the built `tiers` CLI with `input` written to its standard input. */
-export function runCliWithInput(args: string[], input: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
-  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run npm run build first`);
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, TIERS_LOG_LEVEL: 'warn', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`tiers ${args.join(' ')} timed out; stderr: ${stderr.slice(-2000)}`));
-    }, options.timeoutMs ?? 120_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
-}
