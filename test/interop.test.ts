@@ -39,16 +39,16 @@ function runPython(args: string[], timeoutMs = 180_000): LoaderLine[] {
     maxBuffer: 256 * 1024 * 1024,
   });
   if (result.status !== 0) {
-    const how = result.signal ? `was stopped by ${result.signal} after ${timeoutMs / 1000} s` : `exited with ${result.status}`;
-    throw new Error(`python ${args.join(' ')} ${how}: ${result.stderr.slice(-3000)}`);
+    const outcome = result.signal ? `was stopped by ${result.signal} after ${timeoutMs / 1000} s` : `exited with ${result.status}`;
+    throw new Error(`python ${args.join(' ')} ${outcome}: ${result.stderr.slice(-3000)}`);
   }
   return parseJsonLines<LoaderLine>(result.stdout);
 }
 
 /**
- * Runs kafka_loader.py until it has read `--max` records. A loader run that hung past its
- * timeout was seen twice in full test runs but never in runs of this file alone, so a stuck
- * run is retried once with a fresh consumer group; the first run's stacks go to the log.
+ * Runs kafka_loader.py until it has read `--max` records. A loader run hung past its timeout
+ * twice in about a dozen runs, once in a full run and once with this file alone. So a stuck
+ * run is retried once with a fresh consumer group, and the first run's stacks go to the log.
  * NOTE: the cause of that hang is not known yet.
  */
 function runLoaderWithRetry(args: string[], group: string): LoaderLine[] {

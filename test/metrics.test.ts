@@ -42,7 +42,7 @@ describe('metrics scraped by Prometheus', () => {
 
       const rates = await eventually('a positive promoted rate', 60_000, async () => {
         // The window spans the whole test, so the rate stays above zero however long ago the
-        // last batch finished; a short window turns to zero once processing is done.
+        // last batch finished. A short window drops to zero once processing is done.
         const result = await prometheus!.query('sum by (stage) (rate(tiers_records_promoted_total{job="tiers"}[3m]))');
         return result.length > 0 && result.every((r) => Number(r.value[1]) > 0) ? result : undefined;
       });

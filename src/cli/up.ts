@@ -85,8 +85,8 @@ export function upCommand(): Command {
     server?.close();
     clearTimeout(deadline);
     log.info({ stages: runners.map((r) => r.stats) }, 'stopped');
-    // NOTE: kafkajs can keep a socket open after a broker outage, which would keep the process
-    // alive after a clean stop; everything is committed and closed by now, so exit explicitly.
+    // NOTE: kafkajs can keep a socket open after a broker outage, which keeps the process alive
+    // after a clean stop. Everything is committed and closed by now, so exit explicitly.
     setTimeout(() => process.exit(0), 2000).unref();
   });
 }

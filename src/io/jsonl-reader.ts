@@ -135,7 +135,7 @@ function itemFromJson(
   const fields: RecordFields = { ...base, id: ownId ?? '', text: textValue, meta };
 
   // The decoded text is never longer in UTF-8 than the JSON line that contains it, so only long
-  // lines need measuring; the check runs before hashing or any other work on the text.
+  // lines need measuring. The check runs before hashing or any other work on the text.
   if (lineBytes > options.maxTextBytes) {
     const textBytes = Buffer.byteLength(textValue, 'utf8');
     if (textBytes > options.maxTextBytes) {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ReadItem } from './read-inputs.js';
-import { readAll } from './testing.js';
+import { readAll, itemOfKind } from './testing.js';
 
 let base: string;
 let project: string;
@@ -92,8 +92,8 @@ describe('source directory', () => {
   test('binary file reject names the NUL offset', async () => {
     const { items } = await readAll([project]);
     const binary = items.find((item) => item.kind === 'reject' && item.rule === 'ingest_binary_file');
-    expect(binary?.kind === 'reject' && binary.value).toBe(3);
-    expect(binary?.kind === 'reject' && binary.reason).toContain('NUL byte at offset 3');
+    expect(itemOfKind(binary, 'reject').value).toBe(3);
+    expect(itemOfKind(binary, 'reject').reason).toContain('NUL byte at offset 3');
   });
 
   test('ids do not depend on where the folder is', async () => {
@@ -119,8 +119,8 @@ describe('source directory', () => {
   test('oversized source file is rejected', async () => {
     const { items } = await readAll([join(project, 'src', 'util.ts')], { maxTextBytes: 10 });
     const item = items[0];
-    expect(item?.kind === 'reject' && item.rule).toBe('ingest_text_too_large');
-    expect(item?.kind === 'reject' && item.value).toBe(26);
+    expect(itemOfKind(item, 'reject').rule).toBe('ingest_text_too_large');
+    expect(itemOfKind(item, 'reject').value).toBe(26);
   });
 
   test('explicit source file uses its folder name', async () => {

@@ -35,3 +35,9 @@ export async function readAll(paths: string[], options: ReadOptions = {}): Promi
 
 /** Pino's numeric level for errors. */
 export const ERROR_LEVEL = 50;
+
+/** Returns the item narrowed to `kind`, so a test can assert on its fields; throws naming the kind it got otherwise. */
+export function itemOfKind<K extends ReadItem['kind']>(item: ReadItem | undefined, kind: K): Extract<ReadItem, { kind: K }> {
+  if (item?.kind !== kind) throw new Error(`expected a ${kind} item, got ${item?.kind ?? 'no item'}`);
+  return item as Extract<ReadItem, { kind: K }>;
+}

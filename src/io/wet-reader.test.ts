@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ERROR_LEVEL, readAll } from './testing.js';
+import { ERROR_LEVEL, readAll, itemOfKind } from './testing.js';
 import { parseWarc } from './warc-parser.js';
 
 let dir: string;
@@ -103,16 +103,16 @@ describe('WET reader', () => {
     expect(items.map((item) => item.kind)).toEqual(['reject', 'dead', 'reject', 'record']);
 
     const empty = items[0];
-    expect(empty?.kind === 'reject' && empty.rule).toBe('ingest_empty_text');
+    expect(itemOfKind(empty, 'reject').rule).toBe('ingest_empty_text');
 
     const invalid = items[1];
-    expect(invalid?.kind === 'dead' && invalid.letter.position).toBe('record 3');
-    expect(invalid?.kind === 'dead' && invalid.letter.error).toContain('is not valid UTF-8');
+    expect(itemOfKind(invalid, 'dead').letter.position).toBe('record 3');
+    expect(itemOfKind(invalid, 'dead').letter.error).toContain('is not valid UTF-8');
 
     const large = items[2];
-    expect(large?.kind === 'reject' && large.rule).toBe('ingest_text_too_large');
-    expect(large?.kind === 'reject' && large.value).toBe(3000);
-    expect(large?.kind === 'reject' && large.record.meta.text_truncated_from_bytes).toBe(3000);
+    expect(itemOfKind(large, 'reject').rule).toBe('ingest_text_too_large');
+    expect(itemOfKind(large, 'reject').value).toBe(3000);
+    expect(itemOfKind(large, 'reject').record.meta.text_truncated_from_bytes).toBe(3000);
   });
 
   test('file cut inside a record keeps earlier records', async () => {
@@ -124,7 +124,7 @@ describe('WET reader', () => {
     expect(items.map((item) => item.kind)).toEqual(['record', 'dead']);
     expect(stats.filesFailed).toBe(1);
     const dead = items[1];
-    expect(dead?.kind === 'dead' && dead.letter.error).toContain('WARC record 3');
+    expect(itemOfKind(dead, 'dead').letter.error).toContain('WARC record 3');
     const error = logs.find((entry) => entry.level === ERROR_LEVEL);
     expect(error?.msg).toContain(`${path}: WARC record 3`);
     expect(error?.msg).toContain('truncated');
@@ -138,8 +138,8 @@ describe('WET reader', () => {
     const { items, stats } = await readAll([path]);
     expect(items.map((item) => item.kind)).toEqual(['dead', 'record']);
     const dead = items[0];
-    expect(dead?.kind === 'dead' && dead.letter.error).toContain('no Content-Length');
-    expect(dead?.kind === 'dead' && dead.letter.position).toBe('record 2');
+    expect(itemOfKind(dead, 'dead').letter.error).toContain('no Content-Length');
+    expect(itemOfKind(dead, 'dead').letter.position).toBe('record 2');
     expect(stats.filesFailed).toBe(0);
   });
 

@@ -45,6 +45,7 @@ export class EngineMetrics {
       labelNames: stageOperator,
       registers,
     });
+
     this.dlqRecords = new Counter({
       name: METRIC.dlqRecords,
       help: 'Messages a stage sent to the DLQ because they are not valid records.',
@@ -64,12 +65,14 @@ export class EngineMetrics {
       buckets: BATCH_SECONDS_BUCKETS,
       registers,
     });
+
     this.consumerLag = new Gauge({
       name: METRIC.consumerLag,
       help: 'Messages between the consumer position and the end of the partition, at the last fetched batch.',
       labelNames: ['stage', 'topic', 'partition'] as const,
       registers,
     });
+
     this.ingestRecords = new Counter({
       name: METRIC.ingestRecords,
       help: 'Input items read, by where they went.',
@@ -77,6 +80,7 @@ export class EngineMetrics {
       registers,
     });
     this.ingestBytes = new Counter({ name: METRIC.ingestBytes, help: 'Bytes of message values published by ingest.', registers });
+
     for (const outcome of ['l0', 'rejected', 'dlq']) this.ingestRecords.labels(outcome).inc(0);
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: DEFAULT_METRICS_PREFIX });
   }
