@@ -29,15 +29,21 @@ describe('metrics scraped by Prometheus', () => {
       const base = `http://127.0.0.1:${metricsPort}`;
       await eventually('/healthz', 60_000, async () => ((await fetch(`${base}/healthz`).catch(() => null))?.ok ? true : undefined));
       prometheus = await startPrometheus([`127.0.0.1:${metricsPort}`]);
+      // rate() needs two samples that differ, so the zeroed series must be scraped before any
+      // record arrives; Prometheus discovers its targets a few seconds after it is ready.
+      await eventually('a first scrape of the zeroed counters', 60_000, async () => {
+        const rows = await prometheus!.query('sum by (stage) (tiers_records_promoted_total{job="tiers"})');
+        return rows.length > 0 ? rows : undefined;
+      });
 
-      // Several ingests spaced out in time, so promotions fall inside more than one rate() window.
+      // Several ingests, each processed before the next starts, so the counters rise in steps.
       const input = join(sharedData, 'web_en/c4_demo.jsonl');
       for (let round = 0; round < 3; round++) {
         const ingest = await runCli(['ingest', input, '--prefix', prefix, '--dataset', `round-${round}`]);
         expect(ingest.code, ingest.stderr.slice(-2000)).toBe(0);
-        await new Promise((resolve) => setTimeout(resolve, 2000));
+        await waitForGroupCaughtUp(`${prefix}.filter`, `${prefix}.l0`, 120_000);
+        await new Promise((resolve) => setTimeout(resolve, 1500));
       }
-      await waitForGroupCaughtUp(`${prefix}.filter`, `${prefix}.l0`, 120_000);
       expect((await fetch(`${base}/readyz`)).status).toBe(200);
 
       const rates = await eventually('a positive promoted rate', 60_000, async () => {

@@ -13,6 +13,8 @@ import { addOperatorStats, countRejection, newOperatorStats, type OperatorStats,
 export const OPERATOR_ERROR_RULE = 'operator_error';
 /** Rule recorded when an operator returns neither a promote nor a reject for a record. */
 export const NO_OUTCOME_RULE = 'operator_no_outcome';
+/** Longest stretch, in milliseconds, a batch runs before letting timers and sockets in. */
+const YIELD_EVERY_MS = 50;
 
 /**
  * Runs one stage's operators over consumed batches: decode, run each operator in order,
@@ -64,7 +66,14 @@ export class StageRunner {
     const rejected: BusMessage[] = [];
     const dead: BusMessage[] = [];
 
+    let lastYield = Date.now();
     for (const message of messages) {
+      // CPU-bound operators would otherwise hold the event loop for the whole batch, and
+      // /metrics scrapes and health checks would time out while a large batch runs.
+      if (Date.now() - lastYield >= YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = Date.now();
+      }
       let record: TierRecord;
       try {
         record = await this.codec.decodeTier(message.value);
