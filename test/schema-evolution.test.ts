@@ -16,7 +16,7 @@ const record: TierRecord = {
   source: { uri: 'https://example.org/a', dataset: 'evolution', dump: null, fetchTime: null, license: null },
   meta: { url: 'https://example.org/a', score: 0.5 },
   signals: { 'gopher.words': 12 },
-  lineage: [{ operator: 'normalize', version: '1', time: 1_700_000_000_000, action: 'promote', parentId: null }],
+  lineage: [{ operator: 'normalize', version: '1', time: 1_700_000_000_000, action: 'promote', parentId: null, details: null }],
 };
 
 /** Returns the tier record schema with one more field appended. */

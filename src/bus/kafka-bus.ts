@@ -23,6 +23,13 @@ export const DEFAULT_BROKERS = '127.0.0.1:9092';
  */
 export const TOPIC_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
+/**
+ * Milliseconds between heartbeats sent while a handler runs. A batch of model calls can
+ * take minutes, far past the consumer session timeout (30 s by default), and without them
+ * the group would evict the member and hand its partitions to another mid-batch.
+ */
+const HANDLER_HEARTBEAT_MS = 3000;
+
 export interface KafkaBusOptions {
   brokers: string[];
   clientId: string;
@@ -124,6 +131,17 @@ export class KafkaBus implements Bus {
     };
   }
 
+  private async withHeartbeats<T>(heartbeat: () => Promise<void>, groupId: string, run: () => Promise<T>): Promise<T> {
+    const timer = setInterval(() => {
+      heartbeat().catch((err: unknown) => this.options.log.warn({ err, groupId }, 'heartbeat during a long batch failed'));
+    }, HANDLER_HEARTBEAT_MS);
+    try {
+      return await run();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     // Read committed (also the kafkajs default), so records of aborted ingest transactions never reach a stage or tap.
     const consumer = this.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, readUncommitted: false });
@@ -169,7 +187,9 @@ export class KafkaBus implements Bus {
             key: m.key ? m.key.toString('utf8') : null,
             value: m.value ?? Buffer.alloc(0),
           }));
-          const result = await options.handler(chunk, { highWatermark: batch.highWatermark });
+          const result = await this.withHeartbeats(heartbeat, options.groupId, () =>
+            options.handler(chunk, { highWatermark: batch.highWatermark }),
+          );
           const handled = typeof result === 'number' ? Math.max(0, Math.min(result, chunk.length)) : chunk.length;
           if (handled === 0) return;
           const last = chunk[handled - 1]!.offset;

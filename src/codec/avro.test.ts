@@ -16,7 +16,7 @@ describe('avro codec', () => {
       lang: 'zh',
       meta: { url: 'https://example.org/a', nested: { depth: [1, 2, { three: true }] } },
       signals: { gopher_word_count: 120, score: 0.5 },
-      lineage: [{ operator: 'ingest', version: '0.1.0', time: 1_700_000_000_000, action: 'ingest', parentId: null }],
+      lineage: [{ operator: 'ingest', version: '0.1.0', time: 1_700_000_000_000, action: 'ingest', parentId: null, details: null }],
     });
     record.source.dump = 'CC-MAIN-2024-22';
 

@@ -13,7 +13,7 @@ const record: TierRecord = {
   source: { uri: null, dataset: 'd', dump: null, fetchTime: null, license: null },
   meta: { url: 'u' },
   signals: { words: 3 },
-  lineage: [{ operator: 'ingest', version: '1', time: 1, action: 'ingest', parentId: null }],
+  lineage: [{ operator: 'ingest', version: '1', time: 1, action: 'ingest', parentId: null, details: null }],
 };
 const rejected = { record, operator: 'op', operatorVersion: '1', rule: 'duplicate', reason: 'r', value: null, duplicateOf: 'r0', time: 2 };
 const letter: DeadLetter = { origin: 'f', position: 'line 1', key: null, payload: Buffer.from([0xff, 0]), error: 'e', stage: 's', time: 3 };

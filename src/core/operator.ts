@@ -6,7 +6,7 @@ import type { TierRecord } from './record.js';
  * output messages, lineage entries and counters, so operators never touch a transport.
  */
 export type Outcome =
-  | { kind: 'promote'; record: TierRecord }
+  | { kind: 'promote'; record: TierRecord; details?: Record<string, string> }
   | {
       kind: 'reject';
       record: TierRecord;
@@ -14,9 +14,10 @@ export type Outcome =
       reason: string;
       value?: number | string | null;
       duplicateOf?: string | null;
+      details?: Record<string, string>;
     }
   /** A new record derived from the input (synthesis); the input itself is not promoted by this. */
-  | { kind: 'emit'; record: TierRecord };
+  | { kind: 'emit'; record: TierRecord; details?: Record<string, string> };
 
 export interface OperatorContext {
   log: Logger;
@@ -33,6 +34,12 @@ export interface Operator {
   process(record: TierRecord, ctx: OperatorContext): Outcome[] | Promise<Outcome[]>;
   /** Every rule name this operator can reject with, so counters start at zero. */
   readonly rules: readonly string[];
+  /**
+   * How many records of a batch the runtime may hand to `process` at once; 1 (the default)
+   * keeps strict input order, which stateful operators such as dedup rely on. Operators that
+   * wait on a remote model raise it.
+   */
+  readonly concurrency?: number;
 }
 
 /** Shorthand for a single promote outcome. */

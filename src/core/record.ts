@@ -29,6 +29,8 @@ export interface LineageEntry {
   action: LineageAction;
   /** Id of the record this one was derived from; null when the record keeps its own id. */
   parentId: string | null;
+  /** Facts about this step as text (model, prompt version, score reason, edit list); null when there are none. */
+  details: Record<string, string> | null;
 }
 
 export interface TierRecord {

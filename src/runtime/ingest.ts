@@ -85,12 +85,12 @@ export async function prepareIngestItem(
   stats.read++;
   const now = Date.now();
   if (item.kind === 'record') {
-    item.record.lineage.push({ operator: INGEST_OPERATOR, version, time: now, action: 'ingest', parentId: null });
+    item.record.lineage.push({ operator: INGEST_OPERATOR, version, time: now, action: 'ingest', parentId: null, details: null });
     stats.promoted++;
     return { role: 'l0', message: { key: dedupScope(item.record), value: await codec.encodeTier(topics.l0, item.record) } };
   }
   if (item.kind === 'reject') {
-    item.record.lineage.push({ operator: INGEST_OPERATOR, version, time: now, action: 'reject', parentId: null });
+    item.record.lineage.push({ operator: INGEST_OPERATOR, version, time: now, action: 'reject', parentId: null, details: null });
     const value = await codec.encodeRejected(topics.rejected, {
       record: item.record,
       operator: INGEST_OPERATOR,

@@ -7,6 +7,7 @@ import { dedupScope, type RejectedRecord, type TierRecord } from '../core/record
 import type { TopicNames } from '../core/topics.js';
 import type { EngineMetrics } from '../metrics/metrics.js';
 import type { StageSpec } from '../topologies/types.js';
+import { eventLoopYielder, mapWithLimit } from './map-with-limit.js';
 import { addOperatorStats, countRejection, newOperatorStats, type OperatorStats, type StageStats } from './stats.js';
 
 /** Rule recorded when an operator throws a non-retriable error for one record. */
@@ -65,15 +66,9 @@ export class StageRunner {
     const promoted: BusMessage[] = [];
     const rejected: BusMessage[] = [];
     const dead: BusMessage[] = [];
+    const records: TierRecord[] = [];
 
-    let lastYield = Date.now();
     for (const message of messages) {
-      // CPU-bound operators would otherwise hold the event loop for the whole batch, and
-      // /metrics scrapes and health checks would time out while a large batch runs.
-      if (Date.now() - lastYield >= YIELD_EVERY_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        lastYield = Date.now();
-      }
       let record: TierRecord;
       try {
         record = await this.codec.decodeTier(message.value);
@@ -83,11 +78,13 @@ export class StageRunner {
         dead.push(await this.deadLetter(message, err, now));
         continue;
       }
-      const survivors = await this.runOperators(record, batchStats, rejected, now);
-      for (const survivor of survivors) {
-        survivor.tier = this.stage.output;
-        promoted.push({ key: dedupScope(survivor), value: await this.codec.encodeTier(this.topics[this.stage.output], survivor) });
-      }
+      records.push(record);
+    }
+
+    const survivors = await this.runOperators(records, batchStats, rejected, now);
+    for (const survivor of survivors) {
+      survivor.tier = this.stage.output;
+      promoted.push({ key: dedupScope(survivor), value: await this.codec.encodeTier(this.topics[this.stage.output], survivor) });
     }
 
     await Promise.all([
@@ -134,23 +131,33 @@ export class StageRunner {
     }
   }
 
-  /** Passes a record through every operator; returns the records that all of them promoted. */
+  /**
+   * Passes the batch's records through every operator in turn and returns the records that
+   * all of them promoted, in input order. Outcomes are applied in input order too, so the
+   * rejected topic and the counters do not depend on how many records ran at once.
+   */
   private async runOperators(
-    record: TierRecord,
+    records: TierRecord[],
     batchStats: OperatorStats[],
     rejected: BusMessage[],
     now: number,
   ): Promise<TierRecord[]> {
-    let current: TierRecord[] = [record];
+    let current = records;
+    // CPU-bound operators would otherwise hold the event loop for the whole batch, and
+    // /metrics scrapes and health checks would time out while a large batch runs.
+    const letOthersRun = eventLoopYielder(YIELD_EVERY_MS);
     for (let i = 0; i < this.operators.length && current.length > 0; i++) {
       const operator = this.operators[i]!;
       const stats = batchStats[i]!;
+      const decisions = await mapWithLimit(current, operator.concurrency ?? 1, async (input) => {
+        await letOthersRun();
+        return this.decide(operator, input);
+      });
       const next: TierRecord[] = [];
-      for (const input of current) {
+      for (const [j, input] of current.entries()) {
         stats.in++;
-        const outcomes = await this.decide(operator, input);
         let decided = false;
-        for (const outcome of outcomes) {
+        for (const outcome of decisions[j]!) {
           if (outcome.kind === 'reject') {
             decided = true;
             countRejection(stats, outcome.rule);
@@ -158,7 +165,14 @@ export class StageRunner {
             continue;
           }
           const parentId = outcome.kind === 'emit' ? input.id : null;
-          outcome.record.lineage.push({ operator: operator.name, version: operator.version, time: now, action: outcome.kind, parentId });
+          outcome.record.lineage.push({
+            operator: operator.name,
+            version: operator.version,
+            time: now,
+            action: outcome.kind,
+            parentId,
+            details: outcome.details ?? null,
+          });
           if (outcome.kind === 'promote') {
             decided = true;
             stats.promoted++;
@@ -192,7 +206,14 @@ export class StageRunner {
 
   private async rejection(operator: Operator, outcome: Extract<Outcome, { kind: 'reject' }>, now: number): Promise<BusMessage> {
     const record = outcome.record;
-    record.lineage.push({ operator: operator.name, version: operator.version, time: now, action: 'reject', parentId: null });
+    record.lineage.push({
+      operator: operator.name,
+      version: operator.version,
+      time: now,
+      action: 'reject',
+      parentId: null,
+      details: outcome.details ?? null,
+    });
     const rejected: RejectedRecord = {
       record,
       operator: operator.name,
