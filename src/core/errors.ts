@@ -5,6 +5,8 @@ export const ERROR_CODES = [
   'TIERS_RECORD_INVALID',
   'TIERS_TRANSPORT_FAILED',
   'TIERS_RETRIES_EXHAUSTED',
+  'TIERS_LLM_UNAVAILABLE',
+  'TIERS_LLM_REQUEST_INVALID',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

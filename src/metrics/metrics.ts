@@ -17,6 +17,10 @@ export class EngineMetrics {
   readonly consumerLag: Gauge<'stage' | 'topic' | 'partition'>;
   readonly ingestRecords: Counter<'outcome'>;
   readonly ingestBytes: Counter;
+  readonly llmRequests: Counter<'operator' | 'model' | 'outcome'>;
+  readonly llmErrors: Counter<'operator' | 'kind'>;
+  readonly llmTokens: Counter<'operator' | 'model' | 'kind'>;
+  readonly llmRequestDuration: Histogram<'operator' | 'model'>;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -80,6 +84,32 @@ export class EngineMetrics {
       registers,
     });
     this.ingestBytes = new Counter({ name: METRIC.ingestBytes, help: 'Bytes of message values published by ingest.', registers });
+
+    this.llmRequests = new Counter({
+      name: METRIC.llmRequests,
+      help: 'Model requests by how they ended: ok, cache_hit or error (after every retry).',
+      labelNames: ['operator', 'model', 'outcome'] as const,
+      registers,
+    });
+    this.llmErrors = new Counter({
+      name: METRIC.llmErrors,
+      help: 'Failed model request attempts by kind, retried ones included.',
+      labelNames: ['operator', 'kind'] as const,
+      registers,
+    });
+    this.llmTokens = new Counter({
+      name: METRIC.llmTokens,
+      help: 'Tokens the model read (prompt) and wrote (completion); cache hits cost none.',
+      labelNames: ['operator', 'model', 'kind'] as const,
+      registers,
+    });
+    this.llmRequestDuration = new Histogram({
+      name: METRIC.llmRequestDuration,
+      help: 'Seconds from sending one model request to its answer.',
+      labelNames: ['operator', 'model'] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300],
+      registers,
+    });
 
     for (const outcome of ['l0', 'rejected', 'dlq']) this.ingestRecords.labels(outcome).inc(0);
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: DEFAULT_METRICS_PREFIX });

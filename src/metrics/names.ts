@@ -25,6 +25,14 @@ export const METRIC = {
   ingestRecords: 'tiers_ingest_records_total',
   /** Counter: bytes of message values published by ingest. */
   ingestBytes: 'tiers_ingest_bytes_total',
+  /** Counter: model requests by how they ended (ok, cache_hit, error). Labels: operator, model, outcome. */
+  llmRequests: 'tiers_llm_requests_total',
+  /** Counter: failed model request attempts, retried ones included. Labels: operator, kind. */
+  llmErrors: 'tiers_llm_errors_total',
+  /** Counter: tokens the model read and wrote, cache hits excluded. Labels: operator, model, kind (prompt, completion). */
+  llmTokens: 'tiers_llm_tokens_total',
+  /** Histogram: seconds from sending a request to its answer, retries excluded. Labels: operator, model. */
+  llmRequestDuration: 'tiers_llm_request_duration_seconds',
 } as const;
 
 /** Prefix of prom-client's default process and Node.js metrics. */
