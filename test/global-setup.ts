@@ -3,8 +3,9 @@ import { Socket } from 'node:net';
 import { resolve } from 'node:path';
 
 /**
- * Starts the local Kafka broker for the integration tests when no broker accepts connections
- * on the configured address, and stops it afterwards only if this setup started it.
+ * Starts the local Kafka broker and the local LLM server for the integration tests when
+ * nothing accepts connections on their configured addresses, and stops afterwards only
+ * what this setup started.
  */
 
 const repoRoot = resolve(import.meta.dirname, '..');
@@ -31,14 +32,30 @@ function reachable(host: string, port: number): Promise<boolean> {
   });
 }
 
-function kafkaScript(action: 'start' | 'stop'): void {
-  const result = spawnSync('bash', [resolve(repoRoot, 'scripts/kafka.sh'), action], { stdio: 'inherit', cwd: repoRoot });
-  if (result.status !== 0) throw new Error(`scripts/kafka.sh ${action} failed with exit code ${result.status}`);
+function runScript(script: 'kafka' | 'llm', action: 'start' | 'stop'): void {
+  const result = spawnSync('bash', [resolve(repoRoot, `scripts/${script}.sh`), action], { stdio: 'inherit', cwd: repoRoot });
+  if (result.status !== 0) throw new Error(`scripts/${script}.sh ${action} failed with exit code ${result.status}`);
+}
+
+/** Host and port of TIERS_LLM_URL, else of the local server scripts/llm.sh runs. */
+function llmAddress(): { host: string; port: number } {
+  const url = new URL(process.env.TIERS_LLM_URL ?? 'http://127.0.0.1:8080/v1');
+  return { host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) };
 }
 
 export default async function setup(): Promise<() => void> {
-  const { host, port } = firstBroker();
-  if (await reachable(host, port)) return () => {};
-  kafkaScript('start');
-  return () => kafkaScript('stop');
+  const stops: Array<() => void> = [];
+  const broker = firstBroker();
+  if (!(await reachable(broker.host, broker.port))) {
+    runScript('kafka', 'start');
+    stops.push(() => runScript('kafka', 'stop'));
+  }
+  const llm = llmAddress();
+  if (!process.env.TIERS_LLM_URL && !(await reachable(llm.host, llm.port))) {
+    runScript('llm', 'start');
+    stops.push(() => runScript('llm', 'stop'));
+  }
+  return () => {
+    for (const stop of stops.reverse()) stop();
+  };
 }
