@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { loadConfigFile } from '../core/config-file.js';
+import { effectiveLlmSettings } from '../llm/config.js';
 import { effectiveOperatorConfigs, type OperatorConfigs } from '../operators/index.js';
 import { getTopology } from '../topologies/index.js';
 
@@ -10,9 +11,9 @@ export function configCommand(): Command {
     .option('--config <file>', 'apply this config file first, to see the result')
     .action((options: { topology: string; config?: string }) => {
       const topology = getTopology(options.topology);
-      const overrides = loadConfigFile(options.config).operators;
+      const file = loadConfigFile(options.config);
       const operators: OperatorConfigs = {};
-      for (const stage of topology.stages) Object.assign(operators, effectiveOperatorConfigs(stage, overrides));
-      process.stdout.write(JSON.stringify({ operators }, null, 2) + '\n');
+      for (const stage of topology.stages) Object.assign(operators, effectiveOperatorConfigs(stage, file.operators));
+      process.stdout.write(JSON.stringify({ llm: effectiveLlmSettings(file.llm), operators }, null, 2) + '\n');
     });
 }

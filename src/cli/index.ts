@@ -8,6 +8,7 @@ import { ingestCommand } from './ingest.js';
 import { runCommand } from './run.js';
 import { statusCommand } from './status.js';
 import { tapCommand } from './tap.js';
+import { trainScorerCommand } from './train-scorer.js';
 import { upCommand } from './up.js';
 
 const program = new Command('tiers')
@@ -20,7 +21,8 @@ const program = new Command('tiers')
   .addCommand(tapCommand())
   .addCommand(statusCommand())
   .addCommand(configCommand())
-  .addCommand(exportCommand());
+  .addCommand(exportCommand())
+  .addCommand(trainScorerCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -6,11 +6,12 @@ import { runEmbedded } from '../runtime/embedded-run.js';
 import { DEFAULT_QUEUE_CAPACITY } from '../bus/embedded-bus.js';
 import { EngineMetrics } from '../metrics/metrics.js';
 import { getTopology } from '../topologies/index.js';
+import { addLlmOptions, connectLlm, type LlmCliOptions } from './llm-options.js';
 import { addMetricsOptions, serveMetrics, type MetricsCliOptions } from './metrics-options.js';
 import { DEFAULT_BATCH_SIZE, positiveInt } from './options.js';
 import { addReadOptions, readOptionsFrom, type ReadCliOptions } from './read-options.js';
 
-interface RunCliOptions extends ReadCliOptions, MetricsCliOptions {
+interface RunCliOptions extends ReadCliOptions, MetricsCliOptions, LlmCliOptions {
   out: string;
   topology: string;
   config?: string;
@@ -28,6 +29,7 @@ export function runCommand(): Command {
     .option('--queue-capacity <n>', 'messages that may wait between two stages', positiveInt('--queue-capacity'), DEFAULT_QUEUE_CAPACITY)
     .option('--batch-size <n>', 'records handed to a stage at a time', positiveInt('--batch-size'), DEFAULT_BATCH_SIZE);
   addReadOptions(command);
+  addLlmOptions(command);
   addMetricsOptions(command, false);
   return command.action(async (inputs: string[], options: RunCliOptions) => {
     // On a terminal the progress line shows what info logs would, so only warnings and errors print.
@@ -41,6 +43,7 @@ export function runCommand(): Command {
     };
     process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
     const metrics = new EngineMetrics();
+    const llm = await connectLlm(options, config, log, metrics);
     const server = await serveMetrics(options, metrics, () => null, log);
     const report = await runEmbedded({
       inputs,
@@ -54,14 +57,19 @@ export function runCommand(): Command {
       signal: abort.signal,
       metrics,
       progress: process.stderr,
+      llm,
+      scorerModel: options.scorerModel,
     }).finally(() => server?.close());
     const summary = {
       out: options.out,
       outputs: report.outputs,
       filesFailed: report.inputs.filesFailed,
       balanced: report.conservation.balanced,
+      skippedStages: report.skippedStages,
+      ...(report.llm ? { llmCostUsd: report.llm.costUsd, llmTokens: report.llm.promptTokens + report.llm.completionTokens } : {}),
       elapsedSeconds: report.elapsedSeconds,
     };
+    for (const skipped of report.skippedStages) process.stderr.write(`tiers: stage ${skipped.stage} skipped: ${skipped.reason}\n`);
     process.stdout.write(JSON.stringify(summary) + '\n');
     if (!report.conservation.balanced) {
       throw new Error(`counts do not balance: ${report.conservation.errors.join('; ')}`);

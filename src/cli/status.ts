@@ -17,6 +17,7 @@ interface StatusCliOptions extends KafkaCliOptions {
   once?: boolean;
   json?: boolean;
   topology: string;
+  metricsUrl?: string[];
 }
 
 /** Commander parser for a number of seconds greater than zero. */
@@ -40,7 +41,8 @@ export function statusCommand(): Command {
     .option('--window <seconds>', 'sliding window for rejection rates, in seconds', positiveSeconds('--window'), DEFAULT_WINDOW_SECONDS)
     .option('--once', 'take two samples --interval apart, print one snapshot and exit')
     .option('--json', 'print snapshots as JSON instead of a table')
-    .option('--topology <name>', 'topology whose stages to show', 'default');
+    .option('--topology <name>', 'topology whose stages to show', 'default')
+    .option('--metrics-url <url...>', '/metrics address of each LLM operator process (tiers up), for model token rates');
   addKafkaOptions(command);
   // status only reads, so the partition count of created topics does not apply.
   command.options.find((option) => option.long === '--partitions')?.hideHelp();
@@ -72,6 +74,7 @@ export function statusCommand(): Command {
         topology,
         intervalSeconds: options.interval,
         windowSeconds: options.window,
+        metricsUrls: options.metricsUrl,
         mode,
         output: process.stdout,
         log,

@@ -7,11 +7,13 @@ import { EngineMetrics } from '../metrics/metrics.js';
 import { createStageOperators } from '../operators/index.js';
 import { StageRunner } from '../runtime/stage-runner.js';
 import { getTopology } from '../topologies/index.js';
+import { planStages } from '../topologies/plan.js';
 import { addKafkaOptions, connectKafka, type KafkaCliOptions } from './kafka-options.js';
+import { addLlmOptions, connectLlm, type LlmCliOptions } from './llm-options.js';
 import { addMetricsOptions, serveMetrics, type MetricsCliOptions } from './metrics-options.js';
 import { DEFAULT_BATCH_SIZE, positiveInt, shutdownSignal } from './options.js';
 
-interface UpCliOptions extends KafkaCliOptions, MetricsCliOptions {
+interface UpCliOptions extends KafkaCliOptions, MetricsCliOptions, LlmCliOptions {
   topology: string;
   config?: string;
   stage?: string[];
@@ -30,21 +32,28 @@ export function upCommand(): Command {
     .option('--stats-interval <seconds>', 'how often to log stage counts', positiveInt('--stats-interval'), 30)
     .option('--shutdown-timeout <seconds>', 'after SIGINT or SIGTERM, exit with status 1 if the batch in progress has not finished by then', positiveInt('--shutdown-timeout'), 30);
   addKafkaOptions(command);
+  addLlmOptions(command);
   addMetricsOptions(command, true);
   return command.action(async (options: UpCliOptions) => {
     const log = createLogger({ command: 'up' });
     const topology = getTopology(options.topology);
     const config = loadConfigFile(options.config);
-    const stages = topology.stages.filter((stage) => !options.stage || options.stage.includes(stage.name));
     const unknown = (options.stage ?? []).filter((name) => !topology.stages.some((stage) => stage.name === name));
     if (unknown.length > 0) {
       const known = topology.stages.map((stage) => stage.name).join(', ');
       throw new ConfigError(`unknown stage ${unknown.join(', ')} in topology ${topology.name}: expected one of ${known}`);
     }
-    // Build operators before connecting so a config error stops the process before the first fetch.
-    const operators = stages.map((stage) => createStageOperators(stage, config.operators));
-
     const metrics = new EngineMetrics();
+    const llm = await connectLlm(options, config, log, metrics);
+    const plan = planStages(topology, { llm: llm !== undefined, scorerModel: options.scorerModel, only: options.stage });
+    if (options.stage && plan.skipped.length > 0) {
+      throw new ConfigError(`cannot run ${plan.skipped.map((s) => `stage ${s.stage}: ${s.reason}`).join('; ')}`);
+    }
+    for (const skipped of plan.skipped) log.warn({ stage: skipped.stage, reason: skipped.reason }, 'stage skipped');
+    const stages = plan.stages;
+    // Build operators before connecting so a config error stops the process before the first fetch.
+    const operators = stages.map((stage) => createStageOperators(stage, config.operators, { llm }));
+
     const subscriptions: Subscription[] = [];
     const notReadyReason = () => {
       if (subscriptions.length < stages.length) return 'connecting to Kafka';
@@ -62,7 +71,7 @@ export function upCommand(): Command {
       runners.push(runner);
       const groupId = `${prefix}.${stage.name}`;
       subscriptions.push(
-        await bus.subscribe({ groupId, topic: topics[stage.input], fromBeginning: true, maxBatchSize: options.batchSize, handler: runner.handleBatch }),
+        await bus.subscribe({ groupId, topic: topics[stage.input], fromBeginning: true, maxBatchSize: Math.min(options.batchSize, stage.maxBatchSize ?? Infinity), handler: runner.handleBatch }),
       );
       stageLog.info({ groupId, output: topics[stage.output] }, 'stage started');
     }

@@ -4,11 +4,13 @@ import { ConfigError } from './errors.js';
 
 /**
  * The optional `--config` file: per-operator settings that override the topology's own,
- * keyed by operator name, e.g. `{"operators": {"minhash-dedup": {"bands": 20}}}`.
+ * keyed by operator name, e.g. `{"operators": {"minhash-dedup": {"bands": 20}}}`, and the
+ * LLM endpoint's settings under `llm` (validated where the endpoint is resolved).
  */
 const configFileSchema = z
   .object({
     operators: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+    llm: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 

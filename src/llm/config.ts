@@ -80,7 +80,7 @@ export function resolveLlmEndpoint(sources: LlmSources): LlmEndpoint | undefined
 }
 
 function readApiKey(cliFile: string | undefined, env: NodeJS.ProcessEnv): string {
-  const path = cliFile ?? env.TIERS_LLM_API_KEY_FILE;
+  const path = cliFile || env.TIERS_LLM_API_KEY_FILE;
   if (path) {
     try {
       return readFileSync(path, 'utf8').trim();
@@ -89,5 +89,22 @@ function readApiKey(cliFile: string | undefined, env: NodeJS.ProcessEnv): string
     }
   }
   // Local servers ignore the key, but the openai client refuses to start without one.
-  return env.TIERS_LLM_API_KEY ?? 'unused';
+  return env.TIERS_LLM_API_KEY || 'unused';
+}
+
+/**
+ * Returns the LLM settings a run would use with this config file section, every default
+ * filled in, for `tiers config`. The URL is left out unless the file sets it, because the
+ * command line and environment usually supply it.
+ */
+export function effectiveLlmSettings(file: Record<string, unknown> | undefined): Record<string, unknown> {
+  const placeholder = 'http://placeholder.invalid/v1';
+  const { apiKey: _ignored, ...rest } = file ?? {};
+  const parsed = llmSettingsSchema.safeParse({ model: DEFAULT_LLM_MODEL, ...rest, url: rest.url ?? placeholder });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `llm.${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid LLM settings: ${problems.join('; ')}`);
+  }
+  const { url, ...settings } = parsed.data;
+  return url === placeholder ? settings : { url, ...settings };
 }

@@ -1,16 +1,27 @@
 import { ConfigError } from '../core/errors.js';
+import type { LlmClient } from '../llm/client.js';
 import type { Operator } from '../core/operator.js';
 import type { StageSpec } from '../topologies/types.js';
 import { createExactDedup, parseExactDedupConfig } from './exact-dedup.js';
 import { parseHeuristicFilterConfig } from './heuristic-filter/config.js';
 import { createHeuristicFilter } from './heuristic-filter/index.js';
+import { CLASSIFIER_SCORER_NAME, createClassifierScorer, parseClassifierScorerConfig } from './classifier-scorer.js';
+import { createLlmEditor, LLM_EDITOR_NAME, parseLlmEditorConfig } from './llm-editor/index.js';
+import { createLlmScorer, parseLlmScorerConfig } from './llm-scorer/index.js';
+import { createLlmSynthesizer, LLM_SYNTHESIZER_NAME, parseLlmSynthesizerConfig } from './llm-synthesizer/index.js';
+import { createVerifier, parseVerifierConfig, VERIFIER_NAME } from './verifier/index.js';
 import { mergeConfig } from './merge.js';
 import { parseMinHashDedupConfig } from './minhash-dedup/config.js';
 import { createMinHashDedup } from './minhash-dedup/index.js';
 import { createNormalize, parseNormalizeConfig } from './normalize.js';
 
+/** What operators may need beyond their own config; LLM operators need the shared client. */
+export interface OperatorEnv {
+  llm?: LlmClient;
+}
+
 /** Builds an operator from its raw config; throws ConfigError naming the bad field. */
-export type OperatorFactory = (config: unknown) => Operator;
+export type OperatorFactory = (config: unknown, env: OperatorEnv) => Operator;
 
 /** Per-operator config overrides from a config file, keyed by operator name. */
 export type OperatorConfigs = Record<string, Record<string, unknown>>;
@@ -20,6 +31,11 @@ const FACTORIES: Record<string, OperatorFactory> = {
   'exact-dedup': createExactDedup,
   'minhash-dedup': createMinHashDedup,
   'heuristic-filter': createHeuristicFilter,
+  'llm-scorer': createLlmScorer,
+  [CLASSIFIER_SCORER_NAME]: createClassifierScorer,
+  [LLM_EDITOR_NAME]: createLlmEditor,
+  [LLM_SYNTHESIZER_NAME]: createLlmSynthesizer,
+  [VERIFIER_NAME]: createVerifier,
 };
 
 /** Config validators, which also fill in every default. */
@@ -28,6 +44,11 @@ const CONFIG_PARSERS: Record<string, (config: unknown) => unknown> = {
   'exact-dedup': parseExactDedupConfig,
   'minhash-dedup': parseMinHashDedupConfig,
   'heuristic-filter': parseHeuristicFilterConfig,
+  'llm-scorer': parseLlmScorerConfig,
+  [CLASSIFIER_SCORER_NAME]: parseClassifierScorerConfig,
+  [LLM_EDITOR_NAME]: parseLlmEditorConfig,
+  [LLM_SYNTHESIZER_NAME]: parseLlmSynthesizerConfig,
+  [VERIFIER_NAME]: parseVerifierConfig,
 };
 
 export function operatorNames(): string[] {
@@ -58,7 +79,7 @@ export function effectiveOperatorConfigs(stage: StageSpec, overrides: OperatorCo
 }
 
 /** Builds a stage's operators; the config file's settings override the topology's. */
-export function createStageOperators(stage: StageSpec, overrides: OperatorConfigs): Operator[] {
+export function createStageOperators(stage: StageSpec, overrides: OperatorConfigs, env: OperatorEnv = {}): Operator[] {
   checkOperatorNames(overrides);
   return stage.operators.map((spec) => {
     const factory = FACTORIES[spec.operator];
@@ -67,6 +88,6 @@ export function createStageOperators(stage: StageSpec, overrides: OperatorConfig
         `stage ${stage.name} names unknown operator "${spec.operator}": expected one of ${operatorNames().join(', ')}`,
       );
     }
-    return factory(mergeConfig(spec.config, overrides[spec.operator]));
+    return factory(mergeConfig(spec.config, overrides[spec.operator]), env);
   });
 }

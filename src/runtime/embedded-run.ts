@@ -9,6 +9,9 @@ import { TOPIC_ROLES, topicNames, type TopicRole } from '../core/topics.js';
 import { InputReader, type ReadItem, type ReadOptions } from '../io/read-inputs.js';
 import type { ReadStats } from '../io/types.js';
 import { createStageOperators, type OperatorConfigs } from '../operators/index.js';
+import type { LlmClient } from '../llm/client.js';
+import type { UsageReport } from '../llm/usage.js';
+import { planStages, type SkippedStage } from '../topologies/plan.js';
 import type { Topology } from '../topologies/types.js';
 import type { EngineMetrics } from '../metrics/metrics.js';
 import { FileSink } from './file-sink.js';
@@ -32,6 +35,10 @@ export interface EmbeddedRunOptions {
   metrics?: EngineMetrics;
   /** Terminal to draw a progress line on; nothing is drawn when it is not a TTY. */
   progress?: NodeJS.WriteStream;
+  /** The shared model client for LLM operators; without it their stages are skipped. */
+  llm?: LlmClient;
+  /** A trained classifier that replaces llm-scorer. */
+  scorerModel?: string;
 }
 
 export interface RunReport {
@@ -45,6 +52,10 @@ export interface RunReport {
   /** Records written per output file role (l0, l1, rejected, dlq, ...). */
   outputs: Partial<Record<TopicRole, number>>;
   conservation: { balanced: boolean; errors: string[] };
+  /** Stages of the topology that did not run, each with how to enable it. */
+  skippedStages: SkippedStage[];
+  /** Model requests, tokens and the cost estimate, when an LLM endpoint was configured. */
+  llm: UsageReport | null;
 }
 
 /** Embedded topics are in-process, so the prefix only labels them in logs. */
@@ -78,12 +89,14 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<RunRepor
   await prepareOutDir(options.outDir);
   await bus.ensureTopics(TOPIC_ROLES.map((role) => ({ name: topics[role], partitions: 1 })));
 
-  const stageOperators = options.topology.stages.map((stage) => createStageOperators(stage, options.operatorConfigs));
+  const plan = planStages(options.topology, { llm: options.llm !== undefined, scorerModel: options.scorerModel });
+  for (const skipped of plan.skipped) log.info({ stage: skipped.stage, reason: skipped.reason }, 'stage skipped');
+  const stageOperators = plan.stages.map((stage) => createStageOperators(stage, options.operatorConfigs, { llm: options.llm }));
   const producer = await bus.createProducer();
   const subscriptions: Subscription[] = [];
 
   const roles = new Set<TopicRole>(['l0', 'rejected', 'dlq']);
-  for (const stage of options.topology.stages) roles.add(stage.output);
+  for (const stage of plan.stages) roles.add(stage.output);
   const sinks = [...roles].map((role) => new FileSink(role, join(options.outDir, `${role}.jsonl`)));
   for (const sink of sinks) {
     subscriptions.push(
@@ -91,14 +104,20 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<RunRepor
     );
   }
 
-  const runners = options.topology.stages.map((stage, i) => {
+  const runners = plan.stages.map((stage, i) => {
     const stageLog = log.child({ stage: stage.name });
     return new StageRunner(stage, stageOperators[i]!, topics, producer, stageLog, options.metrics);
   });
   for (const [i, runner] of runners.entries()) {
-    const stage = options.topology.stages[i]!;
+    const stage = plan.stages[i]!;
     subscriptions.push(
-      await bus.subscribe({ groupId: stage.name, topic: topics[stage.input], fromBeginning: true, maxBatchSize: options.maxBatchSize, handler: runner.handleBatch }),
+      await bus.subscribe({
+        groupId: stage.name,
+        topic: topics[stage.input],
+        fromBeginning: true,
+        maxBatchSize: Math.min(options.maxBatchSize, stage.maxBatchSize ?? Infinity),
+        handler: runner.handleBatch,
+      }),
     );
   }
 
@@ -148,6 +167,8 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<RunRepor
     stages,
     outputs,
     conservation: { balanced: errors.length === 0, errors },
+    skippedStages: plan.skipped,
+    llm: options.llm?.report() ?? null,
   };
   await writeFile(join(options.outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
   log.info({ outputs, elapsedSeconds: report.elapsedSeconds, balanced: report.conservation.balanced }, 'run finished');

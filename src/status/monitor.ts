@@ -30,6 +30,8 @@ export interface StatusOptions {
   topology: Topology;
   intervalSeconds: number;
   windowSeconds: number;
+  /** /metrics URLs of operator processes to read LLM token counters from. */
+  metricsUrls?: string[];
   mode: StatusMode;
   /** Usually process.stdout. The exit hook uses `fd` to restore the cursor synchronously. */
   output: NodeJS.WriteStream & { fd: number };

@@ -102,8 +102,24 @@ describe('renderText', () => {
     expect(lineStarting(text, 'REJECTIONS')).toBe('REJECTIONS  8.5/s over the last 60 s (2 s of data so far), 17 since start');
   });
 
-  it('states that LLM throughput is not available', () => {
-    expect(text).toContain('LLM tokens/s: n/a (no LLM stage running)');
+  it('says how to see LLM throughput when no /metrics address was given', () => {
+    expect(text).toContain('LLM tokens/s: n/a (pass --metrics-url');
+  });
+
+  it('shows LLM token and request rates and the /metrics addresses that did not answer', () => {
+    const llm = {
+      sources: ['http://127.0.0.1:9464/metrics', 'http://127.0.0.1:9465/metrics'],
+      unreachable: ['http://127.0.0.1:9465/metrics'],
+      promptTokens: 1200,
+      completionTokens: 300,
+      requests: 12,
+      tokensPerSecond: 75.25,
+      requestsPerSecond: 0.5,
+    };
+    const withLlm = renderText({ ...snapshot(), llm });
+    expect(lineStarting(withLlm, 'LLM tokens/s')).toBe(
+      'LLM tokens/s: 75.3  requests/s: 0.5  tokens so far: 1200 prompt, 300 completion  (from 1 of 2 /metrics; not answering: http://127.0.0.1:9465/metrics)',
+    );
   });
 
   it('contains no control sequences', () => {

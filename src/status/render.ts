@@ -12,7 +12,19 @@ export const ANSI = {
 } as const;
 
 const NOT_AVAILABLE = '-';
-const LLM_NOT_AVAILABLE = 'LLM tokens/s: n/a (no LLM stage running)';
+const LLM_NOT_AVAILABLE = 'LLM tokens/s: n/a (pass --metrics-url with the /metrics address of each LLM operator process)';
+
+function llmLine(snapshot: StatusSnapshot): string {
+  const llm = snapshot.llm;
+  if (!llm) return LLM_NOT_AVAILABLE;
+  const rate = (value: number | null) => (value === null ? 'n/a' : value.toFixed(1));
+  const reached = llm.sources.length - llm.unreachable.length;
+  const missing = llm.unreachable.length > 0 ? `; not answering: ${llm.unreachable.join(', ')}` : '';
+  return (
+    `LLM tokens/s: ${rate(llm.tokensPerSecond)}  requests/s: ${rate(llm.requestsPerSecond)}  ` +
+    `tokens so far: ${llm.promptTokens} prompt, ${llm.completionTokens} completion  (from ${reached} of ${llm.sources.length} /metrics${missing})`
+  );
+}
 const countFormat = new Intl.NumberFormat('en-US');
 
 export function formatCount(value: number | null): string {
@@ -115,7 +127,7 @@ export function renderText(snapshot: StatusSnapshot, footer?: string): string {
     `${snapshot.time}  ${rates}`,
   ];
   if (snapshot.error !== null) lines.push(`last poll failed: ${snapshot.error} (showing the previous values)`);
-  lines.push('', ...topicLines(snapshot), '', ...stageLines(snapshot), '', ...rejectionLines(snapshot), '', LLM_NOT_AVAILABLE);
+  lines.push('', ...topicLines(snapshot), '', ...stageLines(snapshot), '', ...rejectionLines(snapshot), '', llmLine(snapshot));
   if (footer !== undefined) lines.push('', footer);
   return lines.join('\n') + '\n';
 }

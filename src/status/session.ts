@@ -6,6 +6,7 @@ import { topicNames, type TopicNames } from '../core/topics.js';
 import type { Topology } from '../topologies/index.js';
 import { RejectionReader, type StartOffset } from './rejection-reader.js';
 import { RejectionWindow } from './rejection-window.js';
+import { sampleLlmMetrics } from './llm-metrics.js';
 import { takeSample } from './sampler.js';
 import { buildSnapshot, topologyOperators, type SnapshotContext } from './snapshot.js';
 import type { Sample, StatusSnapshot } from './types.js';
@@ -17,6 +18,8 @@ export interface SessionOptions {
   topology: Topology;
   windowSeconds: number;
   log: Logger;
+  /** /metrics URLs of operator processes to read LLM token counters from. */
+  metricsUrls?: string[];
 }
 
 /** Poll interval while waiting for the rejected-topic reader to catch up (milliseconds). */
@@ -41,13 +44,20 @@ export class StatusSession {
     private readonly options: SessionOptions,
   ) {
     this.topics = topicNames(options.prefix);
-    this.context = { prefix: options.prefix, brokers: options.brokers, topology: options.topology, topics: this.topics };
+    this.context = {
+      prefix: options.prefix,
+      brokers: options.brokers,
+      topology: options.topology,
+      topics: this.topics,
+      metricsUrls: options.metricsUrls,
+    };
     this.operators = topologyOperators(options.topology);
   }
 
   /** Samples offsets and groups, and starts the rejected-topic reader once that topic exists. */
   async poll(): Promise<Sample> {
     const sample = await takeSample(this.admin, this.options.prefix, this.topics, this.options.topology.stages);
+    if (this.options.metricsUrls?.length) sample.llm = await sampleLlmMetrics(this.options.metricsUrls);
     const firstPoll = this.counting === undefined;
     if (!this.counting) {
       const window = new RejectionWindow(this.options.windowSeconds, sample.time);

@@ -45,8 +45,8 @@ describe('buildSnapshot', () => {
   });
 
   it('computes lag and rates per stage', () => {
-    expect(snapshot.stages).toHaveLength(1);
-    const [stage] = snapshot.stages;
+    expect(snapshot.stages.map((s) => s.stage)).toEqual(['filter', 'select', 'refine', 'verify']);
+    const [stage, select] = snapshot.stages;
     expect(stage).toEqual({
       stage: 'filter',
       group: 'demo.filter',
@@ -59,6 +59,8 @@ describe('buildSnapshot', () => {
       consumedPerSecond: 35,
       outPerSecond: 10,
     });
+    // A stage with no consumer group yet (no LLM endpoint configured) shows as not running.
+    expect(select).toMatchObject({ stage: 'select', group: 'demo.select', state: 'Dead', members: 0, input: 'demo.l1', output: 'demo.l2' });
   });
 
   it('has the documented top-level shape', () => {
@@ -79,7 +81,16 @@ describe('buildSnapshot', () => {
     expect(snapshot.rejections.topic).toBe('demo.rejected');
     expect(snapshot.rejections.countInWindow).toBe(1);
     expect(snapshot.rejections.topRules).toEqual([{ operator: 'heuristic-filter', rule: 'gopher_short_doc', count: 1, perSecond: 0.5, total: 1 }]);
-    expect(snapshot.rejections.byOperator.map((entry) => entry.operator)).toEqual(['normalize', 'exact-dedup', 'minhash-dedup', 'heuristic-filter']);
+    expect(snapshot.rejections.byOperator.map((entry) => entry.operator)).toEqual([
+      'normalize',
+      'exact-dedup',
+      'minhash-dedup',
+      'heuristic-filter',
+      'llm-scorer',
+      'llm-editor',
+      'llm-synthesizer',
+      'verifier',
+    ]);
   });
 
   it('leaves rates null for the first sample', () => {

@@ -1,5 +1,6 @@
 import { TOPIC_ROLES, type TopicNames, type TopicRole } from '../core/topics.js';
 import type { Topology } from '../topologies/index.js';
+import { llmStatus } from './llm-metrics.js';
 import { consumerLag, ratePerSecond, storedRecords, summedGroupPosition, summedHighWatermark } from './offsets.js';
 import type { RejectionStatus, Sample, StageStatus, StatusSnapshot, TopicStatus } from './types.js';
 
@@ -8,6 +9,8 @@ export interface SnapshotContext {
   brokers: string[];
   topology: Topology;
   topics: TopicNames;
+  /** The operators' /metrics URLs that LLM token rates are read from. */
+  metricsUrls?: string[];
 }
 
 /** Operator names of every stage, in topology order, for the per-operator rejection rows. */
@@ -73,9 +76,7 @@ export function buildSnapshot(
     topics,
     stages,
     rejections,
-    // NOTE: no LLM operator exists yet, so there is no token count to read. This stays null
-    // until an LLM stage reports tokens.
-    llm: null,
+    llm: current.llm && context.metricsUrls?.length ? llmStatus(context.metricsUrls, current.llm, previous?.llm, seconds) : null,
     error,
   };
 }

@@ -1,3 +1,4 @@
+import type { LlmSample, LlmStatus } from './llm-metrics.js';
 import type { TopicRole } from '../core/topics.js';
 
 /** Offsets of one partition as Kafka reports them. */
@@ -32,6 +33,8 @@ export interface Sample {
   topics: Record<TopicRole, TopicSample>;
   /** Keyed by stage name. */
   groups: Map<string, GroupSample>;
+  /** LLM counters from the operators' /metrics, when `--metrics-url` names any. */
+  llm?: LlmSample;
 }
 
 /** One tier, rejected or DLQ topic in a snapshot. */
@@ -110,8 +113,8 @@ export interface StatusSnapshot {
   topics: Record<TopicRole, TopicStatus>;
   stages: StageStatus[];
   rejections: RejectionStatus;
-  /** LLM token throughput, null while no LLM stage exists. */
-  llm: null;
+  /** Model token and request rates from the operators' /metrics; null without `--metrics-url`. */
+  llm: LlmStatus | null;
   /** Message of the last failed poll when the values shown come from an earlier poll. */
   error: string | null;
 }

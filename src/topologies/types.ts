@@ -16,6 +16,12 @@ export interface StageSpec {
   input: Tier;
   output: Tier;
   operators: OperatorSpec[];
+  /**
+   * Most records the stage takes at a time, below the command's --batch-size. Model-driven
+   * stages keep batches small, so progress is committed every few dozen records instead of
+   * after many minutes of model calls.
+   */
+  maxBatchSize?: number;
 }
 
 export interface Topology {
