@@ -6,7 +6,8 @@ import type { TierRecord } from './record.js';
  * output messages, lineage entries and counters, so operators never touch a transport.
  */
 export type Outcome =
-  | { kind: 'promote'; record: TierRecord; details?: Record<string, string> }
+  /** `edited` marks a promotion whose text the operator changed; its lineage action is then `edit`. */
+  | { kind: 'promote'; record: TierRecord; details?: Record<string, string>; edited?: boolean }
   | {
       kind: 'reject';
       record: TierRecord;

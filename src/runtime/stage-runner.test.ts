@@ -110,4 +110,62 @@ describe('StageRunner', () => {
     expect(decodeRejectedRecord(rejected[0]!.value).rule).toBe('operator_no_outcome');
     expect(conservationErrors(runner.stats)).toEqual([]);
   });
+
+  it('keeps input order when an operator works on records concurrently', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const slow: Operator = {
+      name: 'slow',
+      version: '1.0.0',
+      rules: [],
+      concurrency: 3,
+      process: async (record) => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        // Later records finish first, so any reordering would show.
+        await new Promise((resolve) => setTimeout(resolve, 30 - Number(record.id) * 5));
+        inFlight--;
+        return promote(record);
+      },
+    };
+    const { bus, l1, runner } = await setup([slow]);
+    await runner.handleBatch(['0', '1', '2', '3', '4'].map((id, i) => consumed(encodeTierRecord(makeRecord(`text ${id}`, { id })), i)));
+    await bus.whenIdle();
+    expect(l1.map((m) => decodeTierRecord(m.value).id)).toEqual(['0', '1', '2', '3', '4']);
+    expect(peak).toBe(3);
+  });
+
+  it('records outcome details, edits and emitted records in the lineage', async () => {
+    const editor: Operator = {
+      name: 'editor',
+      version: '1.0.0',
+      rules: [],
+      process: (record) => {
+        record.text = record.text.toUpperCase();
+        return [{ kind: 'promote', record, details: { edits: '[1]' }, edited: true }];
+      },
+    };
+    const deriver: Operator = {
+      name: 'deriver',
+      version: '1.0.0',
+      rules: [],
+      process: (record) => [
+        { kind: 'promote', record },
+        { kind: 'emit', record: makeRecord(`question about ${record.id}`, { id: `${record.id}-q` }), details: { task: 'qa' } },
+      ],
+    };
+    const { bus, l1, runner } = await setup([editor, deriver]);
+    await runner.handleBatch([consumed(encodeTierRecord(makeRecord('some text', { id: 'p' })), 0)]);
+    await bus.whenIdle();
+
+    const [parent, child] = l1.map((m) => decodeTierRecord(m.value));
+    expect(parent!.text).toBe('SOME TEXT');
+    expect(parent!.lineage.map((e) => [e.operator, e.action, e.details])).toEqual([
+      ['editor', 'edit', { edits: '[1]' }],
+      ['deriver', 'promote', null],
+    ]);
+    expect(child!.id).toBe('p-q');
+    expect(child!.lineage).toEqual([expect.objectContaining({ operator: 'deriver', action: 'emit', parentId: 'p', details: { task: 'qa' } })]);
+    expect(runner.stats).toMatchObject({ consumed: 1, promoted: 2 });
+  });
 });

@@ -169,7 +169,7 @@ export class StageRunner {
             operator: operator.name,
             version: operator.version,
             time: now,
-            action: outcome.kind,
+            action: outcome.kind === 'promote' && outcome.edited ? 'edit' : outcome.kind,
             parentId,
             details: outcome.details ?? null,
           });

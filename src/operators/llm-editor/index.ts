@@ -119,7 +119,7 @@ async function edit(llm: LlmClient, options: LlmEditorConfig, record: TierRecord
   if (guard) return [{ kind: 'reject', record, ...guard, details }];
 
   record.text = applyPlan(view.lines, plan);
-  return [{ kind: 'promote', record, details }];
+  return [{ kind: 'promote', record, details, edited: plan.edits.length > 0 }];
 }
 
 /**
