@@ -15,11 +15,6 @@ const PROMETHEUS_CONFIG = 'deploy/prometheus/prometheus.yml';
 const DASHBOARD = 'deploy/grafana/dashboards/tiers.json';
 
 /** Metrics of the LLM operators, which the dashboard shows before any operator exports them. */
-const LLM_METRICS: Record<string, { type: MetricKind; labels: string[] }> = {
-  tiers_llm_requests_total: { type: 'counter', labels: ['operator', 'model', 'outcome'] },
-  tiers_llm_tokens_total: { type: 'counter', labels: ['operator', 'model', 'kind'] },
-  tiers_llm_request_duration_seconds: { type: 'histogram', labels: ['operator', 'model'] },
-};
 
 /** Label names of the engine metrics, as src/metrics/names.ts documents them. */
 const ENGINE_LABELS: Record<string, string[]> = {
@@ -33,7 +28,13 @@ const ENGINE_LABELS: Record<string, string[]> = {
   [METRIC.consumerLag]: ['stage', 'topic', 'partition'],
   [METRIC.ingestRecords]: ['outcome'],
   [METRIC.ingestBytes]: [],
+  [METRIC.llmRequests]: ['operator', 'model', 'outcome'],
+  [METRIC.llmErrors]: ['operator', 'kind'],
+  [METRIC.llmTokens]: ['operator', 'model', 'kind'],
+  [METRIC.llmRequestDuration]: ['operator', 'model'],
 };
+
+const HISTOGRAMS = new Set<string>([METRIC.batchDuration, METRIC.llmRequestDuration]);
 
 /** Labels Prometheus adds to every scraped series. */
 const TARGET_LABELS = ['job', 'instance'];
@@ -87,9 +88,8 @@ async function knownMetrics(): Promise<Map<string, string[]>> {
   };
 
   for (const [name, labels] of Object.entries(ENGINE_LABELS)) {
-    addMetric(name, name === METRIC.batchDuration ? 'histogram' : 'counter', labels);
+    addMetric(name, HISTOGRAMS.has(name) ? 'histogram' : 'counter', labels);
   }
-  for (const [name, metric] of Object.entries(LLM_METRICS)) addMetric(name, metric.type, metric.labels);
 
   // The default metrics prom-client exports with the engine's prefix, read from prom-client itself.
   const registry = new Registry();
@@ -276,7 +276,9 @@ describe('Grafana dashboard', () => {
       `${METRIC.batchDuration}_bucket`,
       'tiers_process_cpu_seconds_total',
       'tiers_process_resident_memory_bytes',
-      ...Object.keys(LLM_METRICS),
+      METRIC.llmRequests,
+      METRIC.llmTokens,
+      `${METRIC.llmRequestDuration}_bucket`,
     ];
     for (const metric of metrics) expect(expressions, metric).toContain(metric);
     expect(expressions).toContain('$price_per_1k_tokens');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners, logLevel, type Consumer, type LogEntry, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Consumer, type EachBatchPayload, type LogEntry, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { ConfigError, EngineError } from '../core/errors.js';
 import type {
@@ -172,37 +172,15 @@ export class KafkaBus implements Bus {
       assigned = 0;
     });
 
+    // The batch in progress, handler and commit included, so stop() can let it finish.
+    let inFlight: Promise<void> = Promise.resolve();
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
-        const all = batch.messages;
-        for (let start = 0; start < all.length; start += options.maxBatchSize) {
-          // Stop between chunks on shutdown or rebalance; offsets of unhandled chunks stay uncommitted.
-          if (!isRunning() || isStale()) return;
-          const chunk: ConsumedMessage[] = all.slice(start, start + options.maxBatchSize).map((m) => ({
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: m.offset,
-            key: m.key ? m.key.toString('utf8') : null,
-            value: m.value ?? Buffer.alloc(0),
-          }));
-          const result = await this.withHeartbeats(heartbeat, options.groupId, () =>
-            options.handler(chunk, { highWatermark: batch.highWatermark }),
-          );
-          const handled = typeof result === 'number' ? Math.max(0, Math.min(result, chunk.length)) : chunk.length;
-          if (handled === 0) return;
-          const last = chunk[handled - 1]!.offset;
-          resolveOffset(last);
-          if (options.commitOffsets !== false) {
-            await consumer.commitOffsets([
-              { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-            ]);
-          }
-          // The unhandled rest is fetched again from the committed offset.
-          if (handled < chunk.length) return;
-          await heartbeat();
-        }
+      eachBatch: (payload) => {
+        const run = this.handleBatch(consumer, options, payload);
+        inFlight = run.catch(() => {});
+        return run;
       },
     });
 
@@ -210,11 +188,44 @@ export class KafkaBus implements Bus {
       done,
       assignedPartitions: () => assigned,
       stop: async () => {
-        // kafkajs waits for the batch in progress before it leaves the group.
+        // A handler may end the run (tap --max) before its offsets are committed, so wait
+        // for that commit before leaving the group.
+        await inFlight;
         await consumer.disconnect();
         resolveDone();
       },
     };
+  }
+
+  private async handleBatch(consumer: Consumer, options: SubscribeOptions, payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
+    const all = batch.messages;
+    for (let start = 0; start < all.length; start += options.maxBatchSize) {
+      // Stop between chunks on shutdown or rebalance; offsets of unhandled chunks stay uncommitted.
+      if (!isRunning() || isStale()) return;
+      const chunk: ConsumedMessage[] = all.slice(start, start + options.maxBatchSize).map((m) => ({
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: m.offset,
+        key: m.key ? m.key.toString('utf8') : null,
+        value: m.value ?? Buffer.alloc(0),
+      }));
+      const result = await this.withHeartbeats(heartbeat, options.groupId, () =>
+        options.handler(chunk, { highWatermark: batch.highWatermark }),
+      );
+      const handled = typeof result === 'number' ? Math.max(0, Math.min(result, chunk.length)) : chunk.length;
+      if (handled === 0) return;
+      const last = chunk[handled - 1]!.offset;
+      resolveOffset(last);
+      if (options.commitOffsets !== false) {
+        await consumer.commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+        ]);
+      }
+      // The unhandled rest is fetched again from the committed offset.
+      if (handled < chunk.length) return;
+      await heartbeat();
+    }
   }
 
   /**
