@@ -4,8 +4,8 @@
  * Accuracy: every labelled sentence of the 12 languages in DATA_DIR/labelled/langid/lingua-sentences
  * (lingua-py's test sentences from the Leipzig corpora), whole and cut to a short text (see
  * `shortText`: three words, at most 20 code points). A sentence counts as correct when the
- * model's top label, mapped to BCP-47, is the file's language; minConfidence plays no part
- * except in the column that says so.
+ * model's top label, mapped to BCP-47, is the file's language. minConfidence applies only in
+ * the columns marked "score ≥".
  *
  * Throughput: the operator with its default options over real web documents, one thread.
  *
@@ -13,13 +13,14 @@
  * of its languages, on the same sentences in the same run. The same venv has fasttext-predict
  * 0.9.2.4, native fastText, which loads the very lid.176.ftz file that the operator uses: its
  * agreement with the WebAssembly build checks the port. The venv is .cache/bench-venv and is
- * created on the first run (pip needs PyPI then). Without Python the reference is skipped.
+ * created on the first run by the Python in TIERS_PYTHON (default python3), and pip needs PyPI
+ * then. When the venv cannot be set up, the reference is skipped and its fields are null.
  *
  * Run with `npm run bench:langid [-- DATA_DIR]` (default ../shared/data). Markdown goes to
  * stdout, and the last line is one JSON object with the main numbers.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
@@ -132,7 +133,10 @@ async function measureThroughput(file: string) {
   };
 }
 
-/** Creates the reference venv on the first run; returns false (and says why) when that fails. */
+/**
+ * Creates the reference venv on the first run and installs the pinned packages. Returns false,
+ * with the cause on stderr, when that fails.
+ */
 function ensureVenv(): boolean {
   const python = process.env.TIERS_PYTHON ?? 'python3';
   if (!existsSync(venvPython)) {

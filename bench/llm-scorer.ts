@@ -4,6 +4,8 @@
  * plain fetch, so the ratio is what the operator's client, parsing and bookkeeping cost.
  *
  * Usage: npm run bench:llm-scorer -- [--url URL] [--model NAME] [--documents N] [--concurrency C]
+ *   [--response-format json_object|json_schema]: json_object (the default) is the form
+ *   llama-cpp-python's server takes; vLLM, SGLang and hosted APIs take json_schema.
  * Needs a running server (npm run llm:start). The last line printed is one JSON object.
  */
 import { cpus } from 'node:os';
@@ -27,8 +29,10 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '4' },
     'max-input-chars': { type: 'string', default: '1500' },
     data: { type: 'string', default: '../shared/data' },
+    'response-format': { type: 'string', default: 'json_object' },
   },
 });
+const responseFormat = values['response-format'] === 'json_schema' ? 'json_schema' : 'json_object';
 const documents = Number(values.documents);
 const concurrency = Number(values.concurrency);
 const maxInputChars = Number(values['max-input-chars']);
@@ -56,7 +60,10 @@ async function ceiling(records: TierRecord[]): Promise<number> {
       messages: scoringMessages(rubric, clip(record.text, maxInputChars).text),
       temperature: 0,
       max_tokens: 160,
-      response_format: { type: 'json_schema', json_schema: { name: 'quality_score', schema: SCORE_JSON_SCHEMA, strict: true } },
+      response_format:
+        responseFormat === 'json_schema'
+          ? { type: 'json_schema', json_schema: { name: 'quality_score', schema: SCORE_JSON_SCHEMA, strict: true } }
+          : { type: 'json_object', schema: SCORE_JSON_SCHEMA },
     };
     const response = await fetch(`${values.url}/chat/completions`, {
       method: 'POST',
@@ -70,7 +77,7 @@ async function ceiling(records: TierRecord[]): Promise<number> {
 }
 
 async function scorer(records: TierRecord[]): Promise<{ rate: number; client: LlmClient }> {
-  const settings = llmSettingsSchema.parse({ url: values.url, model: values.model, concurrency, cacheDir: null });
+  const settings = llmSettingsSchema.parse({ url: values.url, model: values.model, concurrency, cacheDir: null, responseFormat });
   const client = new LlmClient({ settings, apiKey: 'unused' }, log);
   const operator = createLlmScorer({ maxInputChars, concurrency }, { llm: client });
   const started = performance.now();

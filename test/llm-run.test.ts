@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,9 @@ const CONFIG = {
   },
 };
 
+/** A key the local server ignores; it must not appear in any output of the run. */
+const PLANTED_KEY = 'sk-planted-4b1d0c9e72aa';
+
 async function runTiers(extra: string[]) {
   const dir = await mkdtemp(join(tmpdir(), 'tiers-llm-run-'));
   const input = await sampleInput(dir);
@@ -37,17 +40,21 @@ async function runTiers(extra: string[]) {
   const result = await runCli(['run', input, '--out', out, '--config', configPath, ...extra], {
     timeoutMs: 1_200_000,
     // Only --llm-url may configure an endpoint here, whatever the environment says.
-    env: { TIERS_LLM_URL: '' },
+    env: { TIERS_LLM_URL: '', TIERS_LLM_API_KEY: PLANTED_KEY, TIERS_LOG_LEVEL: 'debug' },
   });
   const read = async (role: string) => parseJsonLines(await readFile(join(out, `${role}.jsonl`), 'utf8')) as unknown as TierRecord[];
   const report = existsSync(join(out, 'report.json')) ? (JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as RunReport) : undefined;
-  return { result, out, read, report };
+  const files = existsSync(out) ? await Promise.all(readdirSync(out).map((name) => readFile(join(out, name), 'utf8'))) : [];
+  return { result, out, read, report, everything: [result.stdout, result.stderr, ...files].join('\n') };
 }
 
 describe('tiers run with a model endpoint', () => {
   it('runs L0 to L4 against the local server with balanced counts and full lineage', async () => {
-    const { result, read, report } = await runTiers(['--llm-url', llmUrl, '--llm-model', llmModel]);
+    const { result, read, report, everything } = await runTiers(['--llm-url', llmUrl, '--llm-model', llmModel]);
     expect(result.code, result.stderr.slice(-3000)).toBe(0);
+    // Debug logs, stdout, every tier file and report.json together never contain the key.
+    expect(everything.length).toBeGreaterThan(1000);
+    expect(everything).not.toContain(PLANTED_KEY);
     expect(report!.conservation.errors).toEqual([]);
     expect(report!.skippedStages).toEqual([]);
     expect(report!.stages.map((s) => s.stage)).toEqual(['filter', 'select', 'refine', 'verify']);

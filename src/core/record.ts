@@ -84,3 +84,12 @@ export interface DeadLetter {
 export function dedupScope(record: TierRecord): string {
   return record.source.dump ?? record.source.dataset;
 }
+
+/** BCP-47 tag for "undetermined", which language identification sets when it cannot tell. */
+export const UNDETERMINED_LANG = 'und';
+
+/** Returns the record's language tag, or null when it is missing, empty or undetermined. */
+export function knownLang(record: Pick<TierRecord, 'lang'>): string | null {
+  const lang = record.lang?.trim();
+  return lang && lang.toLowerCase() !== UNDETERMINED_LANG ? lang : null;
+}

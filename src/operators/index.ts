@@ -6,6 +6,7 @@ import { createExactDedup, parseExactDedupConfig } from './exact-dedup.js';
 import { parseHeuristicFilterConfig } from './heuristic-filter/config.js';
 import { createHeuristicFilter } from './heuristic-filter/index.js';
 import { CLASSIFIER_SCORER_NAME, createClassifierScorer, parseClassifierScorerConfig } from './classifier-scorer.js';
+import { createLangid, LANGID_NAME, parseLangidConfig } from './langid/index.js';
 import { createLlmEditor, LLM_EDITOR_NAME, parseLlmEditorConfig } from './llm-editor/index.js';
 import { createLlmScorer, parseLlmScorerConfig } from './llm-scorer/index.js';
 import { createLlmSynthesizer, LLM_SYNTHESIZER_NAME, parseLlmSynthesizerConfig } from './llm-synthesizer/index.js';
@@ -36,6 +37,7 @@ const FACTORIES: Record<string, OperatorFactory> = {
   [LLM_EDITOR_NAME]: createLlmEditor,
   [LLM_SYNTHESIZER_NAME]: createLlmSynthesizer,
   [VERIFIER_NAME]: createVerifier,
+  [LANGID_NAME]: createLangid,
 };
 
 /** Config validators, which also fill in every default. */
@@ -49,6 +51,7 @@ const CONFIG_PARSERS: Record<string, (config: unknown) => unknown> = {
   [LLM_EDITOR_NAME]: parseLlmEditorConfig,
   [LLM_SYNTHESIZER_NAME]: parseLlmSynthesizerConfig,
   [VERIFIER_NAME]: parseVerifierConfig,
+  [LANGID_NAME]: parseLangidConfig,
 };
 
 export function operatorNames(): string[] {

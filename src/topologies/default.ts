@@ -2,8 +2,8 @@ import type { Topology } from './types.js';
 
 /**
  * L0 → L4. Filter: normalize first so both dedup steps hash clean text, exact dedup before
- * MinHash because it is cheaper, and the quality rules last so they only measure unique
- * documents. Select: a model rates each document. Refine: the editor cleans what was
+ * MinHash because it is cheaper, language identification on unique documents only, and the
+ * quality rules last because they read the language (stop words, word segmentation). Select: a model rates each document. Refine: the editor cleans what was
  * selected, then the synthesizer derives new items from the cleaned text. Verify: only
  * synthesized items whose answers check out reach L4. The last three stages need a model
  * endpoint; without one a run stops after L1 (or after L2 with a trained classifier).
@@ -20,6 +20,7 @@ export const defaultTopology: Topology = {
         { operator: 'normalize' },
         { operator: 'exact-dedup' },
         { operator: 'minhash-dedup' },
+        { operator: 'langid' },
         { operator: 'heuristic-filter' },
       ],
     },

@@ -8,7 +8,7 @@
 
 import { ConfigError } from '../../core/errors.js';
 import { promote, reject, type Operator, type OperatorContext, type Outcome } from '../../core/operator.js';
-import type { TierRecord } from '../../core/record.js';
+import { knownLang, type TierRecord } from '../../core/record.js';
 import { checkC4 } from './c4.js';
 import { checkCode } from './code.js';
 import {
@@ -65,7 +65,7 @@ export class HeuristicFilterOperator implements Operator {
     const { families, skipRules } = plan;
     const signals: Signals = record.signals;
     const config = this.config;
-    let doc = new MeasuredText(record.text, record.lang);
+    let doc = new MeasuredText(record.text, knownLang(record));
     let keptText: string | null = null;
 
     const rejectWith = (failure: RuleFailure): Outcome[] => reject(record, failure.rule, failure.reason, failure.value);
@@ -84,7 +84,7 @@ export class HeuristicFilterOperator implements Operator {
       // Later families measure the text that the record will carry.
       if (config.c4.rewriteText && outcome.keptText !== doc.text) {
         keptText = outcome.keptText;
-        doc = new MeasuredText(keptText, record.lang);
+        doc = new MeasuredText(keptText, knownLang(record));
       }
     }
     if (families.has('fineweb')) {

@@ -31,7 +31,7 @@ export const langidConfigSchema = z
       .default(2000),
     /**
      * Minimum probability of the model's top label for a record to get that language. Below
-     * it `lang` is `und`, while `signals.lang_score` still holds the probability and the
+     * it `lang` is `und`, while `signals.lang_score` still records the probability and the
      * lineage entry names the label. datatrove's LanguageFilter defaults to 0.65. 0.5 is lower
      * because the operator also labels records that no allow list filters, and a label with
      * probability above 0.5 always beats every other label.

@@ -193,6 +193,12 @@ describe('langid operator', () => {
     expect(outcome.details).toEqual({ model_label: 'fr' });
   });
 
+  it('replaces a given und', async () => {
+    const record = makeRecord(FRENCH, { lang: 'und' });
+    await run(createLangid({}), record);
+    expect(record.lang).toBe('fr');
+  });
+
   it('overwrites a given lang when asked', async () => {
     const record = makeRecord(FRENCH, { lang: 'en' });
     await run(createLangid({ overwrite: true }), record);
@@ -245,8 +251,8 @@ describe('langid operator', () => {
     expect(unsureOutcome.rule).toBe('langid_undetermined');
     expect(unsureOutcome.reason).toMatch(/the top label en scored 0\.\d{3}, below minConfidence 0\.5/);
 
-    const kept = makeRecord('Hello');
-    expect((await run(createLangid({ allow: ['en', 'und'] }), kept)).kind).toBe('promote');
+    const unsureAllowed = makeRecord('Hello');
+    expect((await run(createLangid({ allow: ['en', 'und'] }), unsureAllowed)).kind).toBe('promote');
   });
 
   it('decides synchronously once loaded', async () => {
@@ -264,7 +270,7 @@ describe('langid operator', () => {
     expect(createLangid({}).rules).toEqual(['langid_not_allowed', 'langid_undetermined']);
   });
 
-  it('runs in the stage pipeline shape', async () => {
+  it('accepts the runtime context', async () => {
     const operator = createLangid({});
     const record = makeRecord(ENGLISH);
     const outcomes = await operator.process(record, ctx);

@@ -73,12 +73,12 @@ function primarySubtag(tag: string): string {
  * L1 language identification with fastText's lid.176 model (see model.ts for the choice).
  *
  * Sets `record.lang` to a BCP-47 tag and `signals.lang_score` to the probability of the model's
- * top label. A record that arrives with a `lang` keeps it unless `overwrite` is on. The lineage
- * entry's details name the model's label (`model_label`) whenever it differs from the `lang`
- * the record ends up with, such as `yue` for `zh` or `en` for `und`.
+ * top label. A record that arrives with a `lang` other than `und` keeps it unless `overwrite`
+ * is on. The lineage entry's details name the model's label (`model_label`) whenever it
+ * differs from the `lang` the record ends up with, such as `yue` for `zh` or `en` for `und`.
  *
  * Records of domain `code` pass unchanged: no `lang`, no score and no allow-list check,
- * because natural-language identification of source code says nothing useful.
+ * because a natural-language label for source code is meaningless.
  *
  * With `allow` set, rejects with `langid_not_allowed` or `langid_undetermined` (see LANGID_RULES).
  *
@@ -116,9 +116,11 @@ export class LangidOperator implements Operator {
     const found = identifyLanguage(model, record.text, this.config.maxChars, this.config.minConfidence);
     record.signals.lang_score = found.score;
 
-    const given = record.lang?.trim() || null;
-    const keepGiven = given !== null && (!this.config.overwrite || found.lang === UNDETERMINED);
-    record.lang = keepGiven ? given : found.lang;
+    // An input `und` carries no information, so the model's language replaces it.
+    const trimmed = record.lang?.trim() ?? '';
+    const inputLang = trimmed !== '' && primarySubtag(trimmed) !== UNDETERMINED ? trimmed : null;
+    const keepInputLang = inputLang !== null && (!this.config.overwrite || found.lang === UNDETERMINED);
+    record.lang = keepInputLang ? inputLang : found.lang;
 
     const details = found.label !== '' && found.label !== record.lang ? { model_label: found.label } : undefined;
     const rejection = this.checkAllowed(record, found);
@@ -136,13 +138,13 @@ export class LangidOperator implements Operator {
 
     const allowList = [...this.allowed].join(', ');
     if (primary === UNDETERMINED) {
-      const why =
+      const cause =
         found.label === ''
           ? 'the text has no letters'
           : `the top label ${found.label} scored ${found.score.toFixed(3)}, below minConfidence ${this.config.minConfidence}`;
       return {
         rule: 'langid_undetermined',
-        reason: `the language is undetermined because ${why}; allow lists ${allowList} without 'und'`,
+        reason: `the language is undetermined because ${cause}; allow lists ${allowList} without 'und'`,
         value: UNDETERMINED,
       };
     }

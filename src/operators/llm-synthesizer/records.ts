@@ -1,4 +1,4 @@
-import type { TierRecord } from '../../core/record.js';
+import { knownLang, type TierRecord } from '../../core/record.js';
 import { cjkShare } from '../shared/llm-operator.js';
 import type { Level, RewriteStyle, SynthesisTask } from './config.js';
 
@@ -56,7 +56,7 @@ export function derivedRecord(parent: TierRecord, id: string, text: string, synt
  * "write in the document's own language".
  */
 export function languageName(record: TierRecord, cjkShareForChinese: number): string | null {
-  const lang = record.lang?.trim();
+  const lang = knownLang(record);
   if (!lang) return cjkShare(record.text) >= cjkShareForChinese ? 'Chinese' : null;
   if (lang.toLowerCase().startsWith('zh')) return 'Chinese';
   try {
