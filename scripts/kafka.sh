@@ -16,7 +16,20 @@
 #   TIERS_KAFKA_START_TIMEOUT     seconds to wait for the broker to accept requests (default 120)
 #   TIERS_KAFKA_STOP_TIMEOUT      seconds to wait after SIGTERM before SIGKILL (default 60)
 #   TIERS_KAFKA_HEAP_OPTS         JVM heap options (default "-Xms256m -Xmx1g")
+#   TIERS_KAFKA_SASL_USERS        comma-separated NAME:PASSWORD list (see "SASL mode" below)
+#   TIERS_KAFKA_INTERNAL_PORT     with TIERS_KAFKA_SASL_USERS: port of the PLAINTEXT listener
+#                                 for the broker's own traffic (default: controller port + 1)
 #   JAVA_HOME                     Java 17 or newer; otherwise `java` on PATH
+#
+# SASL mode: when TIERS_KAFKA_SASL_USERS is set, the client port is a
+# SASL_PLAINTEXT listener that accepts SCRAM-SHA-256 and SCRAM-SHA-512, and
+# each listed user gets credentials for both mechanisms when the storage is
+# formatted. Inter-broker traffic uses a PLAINTEXT listener on
+# TIERS_KAFKA_INTERNAL_PORT, and the controller keeps its PLAINTEXT listener,
+# both on 127.0.0.1. Users are created only when a new state folder is
+# formatted, so a changed user list needs a new TIERS_KAFKA_DIR. This mode is
+# for development: the passwords appear in the process list while the storage
+# is formatted.
 #
 # Exit status: 0 on success. `status` exits 0 when a broker accepts requests
 # on the client port and 1 otherwise.
@@ -34,6 +47,7 @@ state_dir=${TIERS_KAFKA_DIR:-$repo_dir/.kafka}
 start_timeout=${TIERS_KAFKA_START_TIMEOUT:-120}
 stop_timeout=${TIERS_KAFKA_STOP_TIMEOUT:-60}
 heap_opts=${TIERS_KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}
+sasl_users=${TIERS_KAFKA_SASL_USERS:-}
 
 log() {
   echo "kafka: $*" >&2
@@ -67,6 +81,36 @@ fi
 require_seconds TIERS_KAFKA_START_TIMEOUT "$start_timeout"
 require_seconds TIERS_KAFKA_STOP_TIMEOUT "$stop_timeout"
 
+# In SASL mode, the readiness probe has no credentials, so it uses the
+# internal PLAINTEXT listener. Otherwise it uses the client port.
+probe_port=$port
+internal_port=
+sasl_entries=()
+scram_args=()
+if [[ -n $sasl_users ]]; then
+  internal_port=${TIERS_KAFKA_INTERNAL_PORT:-$((controller_port + 1))}
+  require_port TIERS_KAFKA_INTERNAL_PORT "$internal_port"
+  if ((internal_port == port || internal_port == controller_port)); then
+    die "TIERS_KAFKA_INTERNAL_PORT $internal_port equals the client or controller port. Choose a third port."
+  fi
+  probe_port=$internal_port
+
+  # Each entry becomes an --add-scram argument of the storage format command,
+  # whose syntax (SCRAM-SHA-256=[name=N,password=P]) has no escapes. So names
+  # and passwords are limited to characters that need none.
+  IFS=, read -r -a sasl_entries <<<"$sasl_users"
+  for index in "${!sasl_entries[@]}"; do
+    entry=${sasl_entries[index]}
+    if ! [[ $entry =~ ^([A-Za-z0-9._-]+):([A-Za-z0-9._~!@#%^*+/-]+)$ ]]; then
+      # The message names the entry by position, because its text may contain a password.
+      die "invalid entry $((index + 1)) of TIERS_KAFKA_SASL_USERS: expected NAME:PASSWORD, where NAME uses letters, digits and ._- and PASSWORD also ~!@#%^*+/"
+    fi
+    for mechanism in SCRAM-SHA-256 SCRAM-SHA-512; do
+      scram_args+=(--add-scram "$mechanism=[name=${BASH_REMATCH[1]},password=${BASH_REMATCH[2]}]")
+    done
+  done
+fi
+
 # Relative paths would break once the broker runs from another directory.
 if [[ $state_dir != /* ]]; then
   state_dir="$PWD/$state_dir"
@@ -75,6 +119,8 @@ data_dir="$state_dir/data"
 logs_dir="$state_dir/logs"
 config_file="$state_dir/server.properties"
 pid_file="$state_dir/kafka.pid"
+# SHA-256 of the TIERS_KAFKA_SASL_USERS value the storage was formatted with.
+sasl_stamp_file="$state_dir/sasl-users.sha256"
 
 # --- Java and jars ----------------------------------------------------------
 
@@ -140,8 +186,9 @@ port_open() {
   timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$host" "$probe_port" 2>/dev/null
 }
 
-# Succeeds when BrokerApiVersionsCommand reaches the client port and reports
-# the broker as not fenced, which is when clients can create topics and produce.
+# Succeeds when BrokerApiVersionsCommand reaches the broker and reports it as
+# not fenced, which is when clients can create topics and produce. In SASL
+# mode it connects to the internal listener, after checking the client port.
 broker_ready() {
   port_open "$port" || return 1
   if [[ ! -f $libs_dir/.pom.sha256 ]]; then
@@ -152,7 +199,7 @@ broker_ready() {
   find_java
   output=$(timeout 30 "$java_cmd" -Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
     -cp "$libs_dir/*" org.apache.kafka.tools.BrokerApiVersionsCommand \
-    --bootstrap-server "$host:$port" 2>/dev/null) || return 1
+    --bootstrap-server "$host:$probe_port" 2>/dev/null) || return 1
   grep -q 'isFenced: false' <<<"$output"
 }
 
@@ -199,11 +246,41 @@ render_config() {
   text=${text//@PORT@/"$port"}
   text=${text//@CONTROLLER_PORT@/"$controller_port"}
   text=${text//@DATA_DIR@/"$data_dir"}
+  if [[ -n $sasl_users ]]; then
+    text=$(sasl_config "$text")
+  fi
   printf '%s\n' "$text" >"$config_file"
+}
+
+# Prints the rendered configuration with its listener settings replaced by
+# the SASL mode's: SCRAM on the client port, PLAINTEXT for the broker itself.
+sasl_config() {
+  local text=$1
+  grep -Ev '^(listeners|advertised\.listeners|listener\.security\.protocol\.map|inter\.broker\.listener\.name)=' <<<"$text"
+  local jaas='org.apache.kafka.common.security.scram.ScramLoginModule required;'
+  cat <<EOF
+
+# SASL mode (TIERS_KAFKA_SASL_USERS is set). The SCRAM credentials are stored
+# in the cluster metadata, so the login modules below need no options.
+listeners=SASL_PLAINTEXT://$host:$port,PLAINTEXT://$host:$internal_port,CONTROLLER://$host:$controller_port
+advertised.listeners=SASL_PLAINTEXT://$host:$port,PLAINTEXT://$host:$internal_port,CONTROLLER://$host:$controller_port
+listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=$jaas
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=$jaas
+EOF
+}
+
+sasl_users_hash() {
+  printf '%s' "$sasl_users" | sha256sum | cut -d' ' -f1
 }
 
 format_storage() {
   if [[ -f $data_dir/meta.properties ]]; then
+    if [[ -n $sasl_users && $(cat -- "$sasl_stamp_file" 2>/dev/null) != "$(sasl_users_hash)" ]]; then
+      die "$data_dir was formatted with other SCRAM users than TIERS_KAFKA_SASL_USERS lists (or none), and users are created only when the storage is formatted. Use a new TIERS_KAFKA_DIR, or remove $state_dir."
+    fi
     return 0
   fi
 
@@ -215,9 +292,15 @@ format_storage() {
   if ! output=$("$java_cmd" -cp "$libs_dir/*" \
     -Dlog4j2.configurationFile="$template_dir/log4j2.xml" -Dkafka.logs.dir="$logs_dir" \
     kafka.tools.StorageTool format --config "$config_file" \
-    --cluster-id "$cluster_id" --standalone 2>&1); then
+    --cluster-id "$cluster_id" --standalone "${scram_args[@]}" 2>&1); then
     printf '%s\n' "$output" >&2
     die "failed to format storage in $data_dir"
+  fi
+  if [[ -n $sasl_users ]]; then
+    sasl_users_hash >"$sasl_stamp_file"
+    log "created SCRAM-SHA-256 and SCRAM-SHA-512 credentials for ${#sasl_entries[@]} user(s)"
+  else
+    rm -f -- "$sasl_stamp_file"
   fi
 }
 
@@ -261,11 +344,25 @@ wait_until_ready() {
   die "broker did not accept requests on $host:$port within $start_timeout s. Read the log above, or raise TIERS_KAFKA_START_TIMEOUT on a slow machine."
 }
 
+# Stops the script when the running broker's configuration and the requested
+# mode differ in SASL, because its listeners only change on a restart.
+require_same_mode() {
+  local pid=$1
+  if grep -q '^sasl\.enabled\.mechanisms=' "$config_file" 2>/dev/null; then
+    [[ -n $sasl_users ]] ||
+      die "the broker in $state_dir (pid $pid) runs in SASL mode, but TIERS_KAFKA_SASL_USERS is not set. Stop it first, or set TIERS_KAFKA_SASL_USERS."
+  else
+    [[ -z $sasl_users ]] ||
+      die "the broker in $state_dir (pid $pid) runs without SASL, but TIERS_KAFKA_SASL_USERS is set. Stop it first, or use another TIERS_KAFKA_DIR."
+  fi
+}
+
 start() {
   take_lock
 
   local pid
   if pid=$(running_pid); then
+    require_same_mode "$pid"
     if broker_ready; then
       log "already running on $host:$port (pid $pid)"
       return 0
@@ -286,6 +383,9 @@ start() {
   if port_open "$controller_port"; then
     die "controller port $controller_port on $host is in use by another program. Stop it or set TIERS_KAFKA_CONTROLLER_PORT."
   fi
+  if [[ -n $internal_port ]] && port_open "$internal_port"; then
+    die "internal port $internal_port on $host is in use by another program. Stop it or set TIERS_KAFKA_INTERNAL_PORT."
+  fi
 
   find_java
   mkdir -p -- "$data_dir" "$logs_dir"
@@ -294,7 +394,11 @@ start() {
 
   local -a heap_args
   read -r -a heap_args <<<"$heap_opts"
-  log "starting Kafka on $host:$port (controller $host:$controller_port, state in $state_dir)"
+  if [[ -n $sasl_users ]]; then
+    log "starting Kafka with SASL/SCRAM on $host:$port (internal $host:$internal_port, controller $host:$controller_port, state in $state_dir)"
+  else
+    log "starting Kafka on $host:$port (controller $host:$controller_port, state in $state_dir)"
+  fi
   # setsid detaches the broker from this shell's process group, so a Ctrl-C or
   # the end of the calling job does not stop it. In a non-interactive shell the
   # background child is not a group leader, so setsid execs without forking

@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners, logLevel, type Consumer, type EachBatchPayload, type LogEntry, type Producer } from 'kafkajs';
+import type { ConnectionOptions } from 'node:tls';
+import {
+  Kafka,
+  Partitioners,
+  logLevel,
+  type Consumer,
+  type EachBatchPayload,
+  type KafkaConfig,
+  type LogEntry,
+  type Producer,
+  type SASLOptions,
+} from 'kafkajs';
 import type { Logger } from 'pino';
 import { ConfigError, EngineError } from '../core/errors.js';
 import type {
@@ -30,10 +41,78 @@ export const TOPIC_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
  */
 const HANDLER_HEARTBEAT_MS = 3000;
 
+/** SASL mechanisms the engine supports, spelled as kafkajs spells them. */
+export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
+
+/** SASL credentials. The password must never reach a log line, an error message or a metric. */
+export interface SaslCredentials {
+  mechanism: SaslMechanism;
+  username: string;
+  password: string;
+}
+
+/** TLS and SASL settings shared by every connection to the brokers. */
+export interface KafkaSecurity {
+  /** node:tls options for the connections, or undefined for plain TCP. */
+  tls?: ConnectionOptions;
+  sasl?: SaslCredentials;
+}
+
 export interface KafkaBusOptions {
   brokers: string[];
   clientId: string;
   log: Logger;
+  security?: KafkaSecurity;
+}
+
+/** Builds the `ssl` and `sasl` fields of a kafkajs client configuration. */
+export function kafkaSecurityConfig(security: KafkaSecurity | undefined): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  const config: Pick<KafkaConfig, 'ssl' | 'sasl'> = {};
+  if (security?.tls !== undefined) config.ssl = security.tls;
+  if (security?.sasl !== undefined) {
+    const { mechanism, username, password } = security.sasl;
+    // kafkajs types `sasl` as a union keyed by mechanism, and these three share one shape.
+    config.sasl = { mechanism, username, password } as SASLOptions;
+  }
+  return config;
+}
+
+/**
+ * Turns a failed first connection into an error that names the brokers and the likely fix.
+ * For a rejected login it names the user and mechanism, never the password.
+ */
+export function kafkaConnectError(brokers: string[], security: KafkaSecurity | undefined, err: unknown): EngineError {
+  const address = brokers.join(',');
+  const sasl = security?.sasl;
+  const name = (err as Error | null)?.name;
+  const type = (err as { type?: unknown } | null)?.type;
+  const detail = (err as Error | null)?.message ?? String(err);
+  if (sasl !== undefined && name === 'KafkaJSSASLAuthenticationError') {
+    const mechanism = sasl.mechanism.toUpperCase();
+    return new EngineError(
+      'TIERS_TRANSPORT_FAILED',
+      `authentication failed for user "${sasl.username}" with mechanism ${mechanism} at ${address}: ${detail}. ` +
+        'Check the user name (--sasl-username or TIERS_KAFKA_USERNAME), the password (TIERS_KAFKA_PASSWORD or --sasl-password-file), ' +
+        `and that the broker has ${mechanism} credentials for this user.`,
+      { cause: err, context: { brokers, username: sasl.username, mechanism: sasl.mechanism } },
+    );
+  }
+  if (sasl !== undefined && type === 'UNSUPPORTED_SASL_MECHANISM') {
+    return new EngineError(
+      'TIERS_TRANSPORT_FAILED',
+      `the Kafka listener at ${address} does not enable SASL mechanism ${sasl.mechanism.toUpperCase()}: ${detail}. ` +
+        'Pass a mechanism the broker enables with --sasl-mechanism (or TIERS_KAFKA_SASL_MECHANISM).',
+      { cause: err, context: { brokers, mechanism: sasl.mechanism } },
+    );
+  }
+  const securityHint =
+    security?.tls === undefined && sasl === undefined ? ' If the listener requires TLS or SASL, pass --ssl or --sasl-mechanism.' : '';
+  return new EngineError(
+    'TIERS_TRANSPORT_FAILED',
+    `cannot connect to Kafka at ${address}: ${detail}. Start a local broker with \`npm run kafka:start\`, or pass --brokers HOST:PORT (or set TIERS_BROKERS).${securityHint}`,
+    { cause: err, retriable: true, context: { brokers } },
+  );
 }
 
 /** Chooses brokers: the explicit option, else TIERS_BROKERS, else 127.0.0.1:9092. */
@@ -78,6 +157,7 @@ export class KafkaBus implements Bus {
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
+      ...kafkaSecurityConfig(options.security),
       logLevel: logLevel.INFO,
       logCreator: kafkajsLogCreator(options.log),
       retry: { retries: 8, initialRetryTime: 300 },
@@ -353,19 +433,18 @@ export class KafkaBus implements Bus {
     const probe = new Kafka({
       clientId: `${this.options.clientId}-probe`,
       brokers: this.options.brokers,
+      ...kafkaSecurityConfig(this.options.security),
       logLevel: logLevel.NOTHING,
       connectionTimeout: 3000,
       retry: { retries: 2, initialRetryTime: 300, maxRetryTime: 1000 },
     }).admin();
     try {
       await probe.connect();
+      // A SASL listener completes the version handshake of connect() without credentials and
+      // closes the connection at the first real request, so the probe sends one.
+      await probe.describeCluster();
     } catch (err) {
-      const brokers = this.options.brokers.join(',');
-      throw new EngineError(
-        'TIERS_TRANSPORT_FAILED',
-        `cannot connect to Kafka at ${brokers}: ${(err as Error).message}. Start a local broker with \`npm run kafka:start\`, or pass --brokers HOST:PORT (or set TIERS_BROKERS).`,
-        { cause: err, retriable: true },
-      );
+      throw kafkaConnectError(this.options.brokers, this.options.security, err);
     } finally {
       await probe.disconnect().catch(() => {});
     }

@@ -4,7 +4,7 @@ import { ConfigError } from '../core/errors.js';
 import { createLogger } from '../core/log.js';
 import type { Tier } from '../core/record.js';
 import { resolveTopicPrefix } from '../core/topics.js';
-import { resolveCodec } from './kafka-options.js';
+import { addKafkaSecurityOptions, resolveCodec, resolveKafkaSecurity, type KafkaSecurityCliOptions } from './kafka-options.js';
 import { runExport, type ExportPlan } from '../export/export.js';
 import { kafkaSource } from '../export/kafka-source.js';
 import {
@@ -26,7 +26,7 @@ const DEFAULT_SHARD_BYTES = 256 * 1024 * 1024;
 const DEFAULT_SHUFFLE_BUFFER = 10_000;
 const DEFAULT_KAFKA_IDLE_SECONDS = 60;
 
-interface ExportCliOptions {
+interface ExportCliOptions extends KafkaSecurityCliOptions {
   out: string;
   fromDir?: string;
   brokers?: string;
@@ -49,7 +49,7 @@ interface ExportCliOptions {
 }
 
 export function exportCommand(): Command {
-  return new Command('export')
+  const command = new Command('export')
     .description('Write tiers to sharded zstd JSON-lines or Parquet files with a manifest, staged tier by tier or mixed by weight')
     .requiredOption('-o, --out <dir>', 'output directory for the shards and manifest.json; must be new or empty unless --overwrite')
     .option('--from-dir <dir>', 'read DIR/<tier>.jsonl as written by `tiers run --out DIR` (default: read the tier topics on Kafka)')
@@ -69,32 +69,33 @@ export function exportCommand(): Command {
     .option('--shuffle-buffer <n>', `records held in memory for --shuffle (default ${DEFAULT_SHUFFLE_BUFFER})`)
     .option('--tokenizer <encoding>', 'encoding that counts tokens for the manifest: cl100k_base, o200k_base, p50k_base or r50k_base', DEFAULT_ENCODING)
     .option('--overwrite', 'replace an earlier export in --out (other files there are kept)')
-    .option('--kafka-idle-timeout <seconds>', 'fail when a topic sends nothing for this long while it is still unread', String(DEFAULT_KAFKA_IDLE_SECONDS))
-    .action(async (options: ExportCliOptions) => {
-      const started = Date.now();
-      const log = createLogger({ command: 'export' });
-      const plan = planFrom(options);
-      const countTokens = await loadTokenCounter(plan.encoding);
-      const tiers = plan.weights ? plan.weights.map((w) => w.tier) : plan.tiers;
-      const source = await openSource(options, tiers, log);
-      log.info({ out: plan.outDir, schedule: plan.schedule, format: plan.format, tiers, source: source.info.kind }, 'export started');
-      const result = await runExport(plan, source, countTokens, log).finally(() => source.close());
-      const summary = {
-        out: plan.outDir,
-        manifest: result.manifest,
-        schedule: plan.schedule,
-        format: plan.format,
-        tiers: result.tiers,
-        records: result.totals.records,
-        textBytes: result.totals.textBytes,
-        tokens: result.totals.tokens,
-        tokenizer: plan.encoding,
-        shards: result.shards,
-        elapsedSeconds: (Date.now() - started) / 1000,
-      };
-      process.stdout.write(JSON.stringify(summary) + '\n');
-      log.info(summary, 'export finished');
-    });
+    .option('--kafka-idle-timeout <seconds>', 'fail when a topic sends nothing for this long while it is still unread', String(DEFAULT_KAFKA_IDLE_SECONDS));
+  addKafkaSecurityOptions(command);
+  return command.action(async (options: ExportCliOptions) => {
+    const started = Date.now();
+    const log = createLogger({ command: 'export' });
+    const plan = planFrom(options);
+    const countTokens = await loadTokenCounter(plan.encoding);
+    const tiers = plan.weights ? plan.weights.map((w) => w.tier) : plan.tiers;
+    const source = await openSource(options, tiers, log);
+    log.info({ out: plan.outDir, schedule: plan.schedule, format: plan.format, tiers, source: source.info.kind }, 'export started');
+    const result = await runExport(plan, source, countTokens, log).finally(() => source.close());
+    const summary = {
+      out: plan.outDir,
+      manifest: result.manifest,
+      schedule: plan.schedule,
+      format: plan.format,
+      tiers: result.tiers,
+      records: result.totals.records,
+      textBytes: result.totals.textBytes,
+      tokens: result.totals.tokens,
+      tokenizer: plan.encoding,
+      shards: result.shards,
+      elapsedSeconds: (Date.now() - started) / 1000,
+    };
+    process.stdout.write(JSON.stringify(summary) + '\n');
+    log.info(summary, 'export finished');
+  });
 }
 
 /** Checks every option together and builds the plan. Each problem is a ConfigError that names the fix. */
@@ -157,6 +158,7 @@ async function openSource(options: ExportCliOptions, tiers: Tier[], log: ReturnT
   }
   return kafkaSource({
     brokers: resolveBrokers(options.brokers),
+    security: resolveKafkaSecurity(options),
     prefix: resolveTopicPrefix(options.prefix),
     tiers,
     log,

@@ -5,7 +5,7 @@ import { resolveTopicPrefix } from '../core/topics.js';
 import { DEFAULT_WINDOW_SECONDS } from '../status/rejection-window.js';
 import { chooseMode, runStatus } from '../status/monitor.js';
 import { getTopology } from '../topologies/index.js';
-import { addKafkaOptions, resolveCodec, type KafkaCliOptions } from './kafka-options.js';
+import { addKafkaOptions, resolveCodec, resolveKafkaSecurity, type KafkaCliOptions } from './kafka-options.js';
 import { shutdownSignal } from './options.js';
 
 /** Time the process may take to exit on its own after status finished (milliseconds). */
@@ -53,6 +53,7 @@ export function statusCommand(): Command {
     const prefix = resolveTopicPrefix(options.prefix);
     const brokers = resolveBrokers(options.brokers);
     const codec = resolveCodec(options);
+    const security = resolveKafkaSecurity(options);
     const mode = chooseMode({ once: options.once ?? false, json: options.json ?? false }, process.stdout.isTTY === true);
 
     const abort = new AbortController();
@@ -69,6 +70,7 @@ export function statusCommand(): Command {
     try {
       await runStatus({
         brokers,
+        security,
         codec,
         prefix,
         topology,

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
-import { KafkaBus } from '../bus/kafka-bus.js';
+import { KafkaBus, kafkaSecurityConfig, type KafkaSecurity } from '../bus/kafka-bus.js';
 import type { ValueCodec } from '../codec/registry.js';
 import { tierRecordToJson } from '../codec/jsonl.js';
 import { ConfigError, EngineError } from '../core/errors.js';
@@ -16,6 +16,7 @@ import type { TierSource } from './source.js';
 
 export interface KafkaSourceOptions {
   brokers: string[];
+  security?: KafkaSecurity;
   prefix: string;
   tiers: Tier[];
   log: Logger;
@@ -33,9 +34,15 @@ export interface KafkaSourceOptions {
  * delivered them in. The copy needs about as much temporary disk as the tiers' JSON lines.
  */
 export async function kafkaSource(options: KafkaSourceOptions): Promise<TierSource> {
-  const { brokers, prefix, log } = options;
-  await new KafkaBus({ brokers, clientId: 'tiers-export', log }).checkReachable();
-  const kafka = new Kafka({ clientId: 'tiers-export', brokers, logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 300 } });
+  const { brokers, prefix, log, security } = options;
+  await new KafkaBus({ brokers, clientId: 'tiers-export', log, security }).checkReachable();
+  const kafka = new Kafka({
+    clientId: 'tiers-export',
+    brokers,
+    ...kafkaSecurityConfig(security),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 300 },
+  });
   const topics = topicNames(prefix);
   const admin = kafka.admin();
   await admin.connect();

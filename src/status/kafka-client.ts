@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
 import type { Logger } from 'pino';
+import { kafkaConnectError, kafkaSecurityConfig, type KafkaSecurity } from '../bus/kafka-bus.js';
 import { EngineError, errorMessage } from '../core/errors.js';
 
 /**
@@ -17,10 +18,11 @@ const RETRIES = 2;
  * the command logs every error that reaches it, so kafkajs lines go to the debug level and
  * do not draw over the live view.
  */
-export function createStatusKafka(brokers: string[], log: Logger): Kafka {
+export function createStatusKafka(brokers: string[], log: Logger, security?: KafkaSecurity): Kafka {
   return new Kafka({
     clientId: 'tiers-status',
     brokers,
+    ...kafkaSecurityConfig(security),
     connectionTimeout: CONNECTION_TIMEOUT_MS,
     requestTimeout: REQUEST_TIMEOUT_MS,
     retry: { retries: RETRIES, initialRetryTime: 300, maxRetryTime: 2000 },
@@ -35,12 +37,13 @@ export function createStatusKafka(brokers: string[], log: Logger): Kafka {
 }
 
 /** Connects an admin client, turning a connection failure into an error that names the brokers and the fix. */
-export async function connectAdmin(kafka: Kafka, brokers: string[]): Promise<Admin> {
+export async function connectAdmin(kafka: Kafka, brokers: string[], security?: KafkaSecurity): Promise<Admin> {
   const admin = kafka.admin();
   try {
     await admin.connect();
   } catch (err) {
-    throw brokerUnreachable(brokers, err);
+    // A rejected login gets the message that names the user and mechanism.
+    throw security?.sasl !== undefined ? kafkaConnectError(brokers, security, err) : brokerUnreachable(brokers, err);
   }
   return admin;
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { ValueCodec } from '../codec/registry.js';
 import { errorMessage } from '../core/errors.js';
 import type { Topology } from '../topologies/index.js';
+import type { KafkaSecurity } from '../bus/kafka-bus.js';
 import { brokerNotReady, brokerUnreachable, connectAdmin, createStatusKafka, isTransientKafkaError } from './kafka-client.js';
 import { ANSI, renderFrame, renderText } from './render.js';
 import { sleep, StatusSession } from './session.js';
@@ -24,6 +25,7 @@ export type StatusMode = 'live' | 'lines' | 'once-json' | 'once-text';
 
 export interface StatusOptions {
   brokers: string[];
+  security?: KafkaSecurity;
   /** Decodes rejected-topic values; the same codec the producers of the prefix use. */
   codec: ValueCodec;
   prefix: string;
@@ -49,8 +51,8 @@ export function chooseMode(flags: { once: boolean; json: boolean }, isTerminal: 
 /** Connects, samples Kafka until done or stopped, and disconnects. */
 export async function runStatus(options: StatusOptions): Promise<void> {
   const deadline = Date.now() + STARTUP_BUDGET_MS;
-  const kafka = createStatusKafka(options.brokers, options.log);
-  const admin = await connectAdmin(kafka, options.brokers);
+  const kafka = createStatusKafka(options.brokers, options.log, options.security);
+  const admin = await connectAdmin(kafka, options.brokers, options.security);
   const session = new StatusSession(kafka, admin, options);
   try {
     // A server can accept the connection and never respond to requests, so the first poll is the real check.
