@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, type ZlibOptions } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import { EngineError, errorMessage } from '../core/errors.js';
 import type { Compression } from './formats.js';
@@ -35,16 +34,35 @@ async function* readPlain(path: string): AsyncGenerator<Buffer> {
 
 async function* readGzip(path: string): AsyncGenerator<Buffer> {
   const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
-  const gunzip = createGunzip({ chunkSize: READ_CHUNK_BYTES });
-  // pipeline destroys both streams on the first error, and iterating gunzip then rethrows it.
-  // NOTE: on Node 22 that destroy appears to drop decoded bytes still buffered in gunzip: a slow
-  // reader of a truncated file (ingest --follow with small transactions) gets fewer records
-  // before the error than Node 20 gives (the follow test misses 8 records that way).
-  pipeline(file, gunzip, () => {});
+  // autoDestroy off: a destroyed stream drops the decoded bytes it still buffers, and on
+  // Node 22 a slow reader of a truncated file lost its last records that way. The loop below
+  // drains the buffer first and reports the error after it.
+  const gunzip = createGunzip({ chunkSize: READ_CHUNK_BYTES, autoDestroy: false } as ZlibOptions);
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const resume = wake;
+    wake = undefined;
+    resume?.();
+  };
+  const fail = (err: unknown) => {
+    failure ??= err;
+    notify();
+  };
+  gunzip.on('error', fail).on('readable', notify).on('end', notify);
+  file.on('error', fail);
+  file.pipe(gunzip);
   try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
-  } catch (err) {
-    throw decompressionError(path, 'gzip', err);
+    for (;;) {
+      const chunk = gunzip.read() as Buffer | null;
+      if (chunk !== null) {
+        yield chunk;
+        continue;
+      }
+      if (failure !== undefined || gunzip.readableEnded) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+    if (failure !== undefined) throw decompressionError(path, 'gzip', failure);
   } finally {
     file.destroy();
     gunzip.destroy();
