@@ -141,6 +141,18 @@ describe('LLM client against the local model server through a fault-injecting pr
     expect(llm.report().operators['test-operator']!.cacheHits).toBe(1);
   });
 
+  it('falls back to json_object for every request in flight when json_schema is rejected', async () => {
+    // The local server rejects json_schema; vLLM, SGLang and hosted APIs take it.
+    const { llm, lines } = client({ responseFormat: 'auto', concurrency: 3 });
+    const schema = { name: 'word', schema: { type: 'object', properties: { word: { type: 'string' } }, required: ['word'] } };
+    const results = await Promise.all(
+      ['kiwi', 'lemon', 'mango'].map((word) => llm.chat({ ...request(word), schema, maxTokens: 16 })),
+    );
+    for (const result of results) expect(result.content).toContain('"word"');
+    expect(llm.report().operators['test-operator']!.retries).toBe(0);
+    expect(lines.filter((line) => line.includes('using json_object')).length).toBe(1);
+  });
+
   it('refuses to start against a model the endpoint does not serve', async () => {
     const { llm } = client({ model: 'no-such-model' });
     await expect(llm.checkReady()).rejects.toThrow(ConfigError);

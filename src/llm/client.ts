@@ -8,6 +8,9 @@ import { Semaphore } from './semaphore.js';
 import { backoffSeconds, classifyError, type ClassifiedError } from './retry.js';
 import { UsageLedger, type UsageReport } from './usage.js';
 
+/** The request form that asks the endpoint for JSON, or none. */
+type JsonForm = 'json_schema' | 'json_object' | 'none';
+
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
@@ -65,7 +68,7 @@ export class LlmClient {
   private readonly cache?: ResponseCache;
   private readonly slots: Semaphore;
   /** The JSON request form in use; `auto` starts with json_schema and may fall back once. */
-  private jsonForm: 'json_schema' | 'json_object' | 'none';
+  private jsonForm: JsonForm;
 
   constructor(
     endpoint: LlmEndpoint,
@@ -142,6 +145,7 @@ export class LlmClient {
     const model = this.settings.model;
     for (let attempt = 1; ; attempt++) {
       const started = process.hrtime.bigint();
+      const form = this.jsonForm;
       try {
         const response = await this.openai.chat.completions.create({
           model,
@@ -149,7 +153,7 @@ export class LlmClient {
           temperature: request.temperature,
           max_tokens: request.maxTokens,
           ...(request.seed !== undefined ? { seed: request.seed } : {}),
-          ...this.responseFormat(request),
+          ...this.responseFormat(request, form),
         });
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         const content = response.choices[0]?.message?.content ?? '';
@@ -164,7 +168,7 @@ export class LlmClient {
         this.metrics?.llmTokens.labels(request.operator, model, 'completion').inc(completionTokens);
         return { content, model: response.model || model, promptTokens, completionTokens };
       } catch (err) {
-        if (request.schema && this.fallBackToJsonObject(err)) {
+        if (request.schema && form === 'json_schema' && this.fallBackToJsonObject(err)) {
           attempt--;
           continue;
         }
@@ -190,20 +194,23 @@ export class LlmClient {
   /**
    * In `auto` mode, switches to the json_object form when the endpoint rejects json_schema.
    * Servers say so in different ways (llama-cpp-python answers 500 with a validation
-   * message), so any error status whose message names the field counts.
+   * message), so any error status whose message names the field counts. Requests that were
+   * in flight with json_schema when another one switched are retried with the new form too.
    */
   private fallBackToJsonObject(err: unknown): boolean {
-    if (this.settings.responseFormat !== 'auto' || this.jsonForm !== 'json_schema') return false;
+    if (this.settings.responseFormat !== 'auto') return false;
     if (!(err instanceof OpenAI.APIError) || err.status === undefined || err.status === 429) return false;
     if (!/json_schema|response_format/.test(err.message)) return false;
-    this.jsonForm = 'json_object';
-    this.log.warn({ url: this.settings.url, status: err.status }, 'the LLM endpoint rejects response_format json_schema; using json_object with a schema from now on');
+    if (this.jsonForm === 'json_schema') {
+      this.jsonForm = 'json_object';
+      this.log.warn({ url: this.settings.url, status: err.status }, 'the LLM endpoint rejects response_format json_schema; using json_object with a schema from now on');
+    }
     return true;
   }
 
-  private responseFormat(request: ChatRequest): Record<string, unknown> {
-    if (!request.schema || this.jsonForm === 'none') return {};
-    if (this.jsonForm === 'json_object') {
+  private responseFormat(request: ChatRequest, form: JsonForm): Record<string, unknown> {
+    if (!request.schema || form === 'none') return {};
+    if (form === 'json_object') {
       return { response_format: { type: 'json_object', schema: request.schema.schema } };
     }
     return { response_format: { type: 'json_schema', json_schema: { name: request.schema.name, schema: request.schema.schema, strict: true } } };
