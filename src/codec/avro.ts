@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import avro from 'avsc';
 import { RecordError } from '../core/errors.js';
+import { isNestedDeeperThan, MAX_JSON_DEPTH } from '../core/json-depth.js';
 import { packageRoot } from '../core/paths.js';
 import type { DeadLetter, RejectedRecord, TierRecord } from '../core/record.js';
 
@@ -35,6 +36,9 @@ export function fromWire(wire: WireTierRecord): TierRecord {
     meta = JSON.parse(wire.meta) as Record<string, unknown>;
   } catch (err) {
     throw new RecordError(`record ${wire.id} has a meta field that is not JSON`, { cause: err });
+  }
+  if (isNestedDeeperThan(meta, MAX_JSON_DEPTH)) {
+    throw new RecordError(`record ${wire.id} has a meta field nested more than ${MAX_JSON_DEPTH} levels deep`);
   }
   return { ...wire, meta };
 }

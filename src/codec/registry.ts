@@ -6,6 +6,7 @@ import { EngineError, RecordError } from '../core/errors.js';
 import { packageRoot } from '../core/paths.js';
 import { TIERS, type DeadLetter, type RejectedRecord, type TierRecord } from '../core/record.js';
 import * as avroCodec from './avro.js';
+import { isNestedDeeperThan, MAX_JSON_DEPTH } from '../core/json-depth.js';
 import { fromWire, toWire, type WireTierRecord } from './avro.js';
 import { deadLetterToJson, rejectedRecordToJson, tierRecordToJson } from './jsonl.js';
 
@@ -111,6 +112,9 @@ function parseJson<T>(buf: Buffer, what: string): T {
     throw new RecordError(`invalid JSON ${what}: ${(err as Error).message}`, { cause: err });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new RecordError(`invalid JSON ${what}: not an object`);
+  if (isNestedDeeperThan(value, MAX_JSON_DEPTH)) {
+    throw new RecordError(`invalid JSON ${what}: nested more than ${MAX_JSON_DEPTH} levels deep`);
+  }
   return value as T;
 }
 

@@ -1,5 +1,6 @@
 import { errorMessage } from '../core/errors.js';
 import { readFileBytes } from './byte-source.js';
+import { isNestedDeeperThan, MAX_JSON_DEPTH } from '../core/json-depth.js';
 import { isJsonObject, languageOf, recordIdOf, sourceFieldOf, sourceInfoOf } from './json-fields.js';
 import { splitLines } from './line-splitter.js';
 import {
@@ -15,6 +16,7 @@ import {
   type RecordFields,
 } from './record-builder.js';
 import type { InputFile, ReadItem, ResolvedReadOptions } from './types.js';
+
 
 /**
  * Reads a JSON-lines file (plain, gzip or zstd), one item per non-blank line, in file order.
@@ -81,6 +83,8 @@ function itemFromJson(
   const domain = options.domain;
   const fieldsTried = options.textFields.join(', ');
 
+  if (isNestedDeeperThan(value, MAX_JSON_DEPTH)) return tooDeepReject(value, lineNumber, file, options);
+
   if (!isJsonObject(value)) {
     const dataset = options.dataset ?? file.stem;
     return {
@@ -125,7 +129,7 @@ function itemFromJson(
       kind: 'reject',
       record: makeL0Record({ ...base, id: ownId ?? hashId(file.fileName, String(lineNumber), ''), text: '', meta: value }),
       rule: 'ingest_text_not_string',
-      reason: `${where} has a ${jsonTypeName(textValue)} in its "${textField}" field where text must be a string`,
+      reason: `${where} has ${withArticle(jsonTypeName(textValue))} in its "${textField}" field where text must be a string`,
       value: jsonTypeName(textValue),
     };
   }
@@ -148,6 +152,56 @@ function itemFromJson(
   if (ownId === null) fields.id = hashId(file.fileName, String(lineNumber), textValue);
   if (!hasVisibleText(textValue)) return emptyTextReject(fields, where);
   return { kind: 'record', record: makeL0Record(fields) };
+}
+
+/**
+ * Builds the reject for a line nested deeper than MAX_JSON_DEPTH. The record keeps the id, source
+ * facts, a prefix of the text and every top-level field that is shallow enough to serialize.
+ * `meta.too_deep_fields` lists the names of the fields left out.
+ */
+function tooDeepReject(value: unknown, lineNumber: number, file: InputFile, options: ResolvedReadOptions): ReadItem {
+  const where = `${file.path} line ${lineNumber}`;
+  const reason =
+    `${where} nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep, ` +
+    `the maximum the reader accepts, so the record cannot be serialized safely`;
+  const rule = 'ingest_json_too_deep';
+
+  if (!isJsonObject(value)) {
+    const record = makeL0Record({
+      id: hashId(file.fileName, String(lineNumber), ''),
+      domain: options.domain,
+      lang: null,
+      text: '',
+      source: { uri: null, dataset: options.dataset ?? file.stem, dump: null, fetchTime: null, license: null },
+      meta: { too_deep_fields: [] },
+    });
+    return { kind: 'reject', record, rule, reason, value: jsonTypeName(value) };
+  }
+
+  const textField = options.textFields.find((field) => typeof value[field] === 'string');
+  const text = textField === undefined ? '' : truncateUtf8(value[textField] as string, KEPT_PREFIX_BYTES);
+  const meta: Record<string, unknown> = {};
+  const tooDeepFields: string[] = [];
+  for (const [field, fieldValue] of Object.entries(value)) {
+    if (field === textField) continue;
+    if (isNestedDeeperThan(fieldValue, MAX_JSON_DEPTH - 1)) tooDeepFields.push(field);
+    else meta[field] = fieldValue;
+  }
+  meta.too_deep_fields = tooDeepFields;
+  const record = makeL0Record({
+    id: recordIdOf(value) ?? hashId(file.fileName, String(lineNumber), ''),
+    domain: options.domain,
+    lang: languageOf(value),
+    text,
+    source: sourceInfoOf(value, options.dataset ?? sourceFieldOf(value) ?? file.stem),
+    meta,
+  });
+  return { kind: 'reject', record, rule, reason, value: tooDeepFields.join(', ') };
+}
+
+/** Prefixes a type name with `a` or `an`: `an object`, `a number`. */
+function withArticle(name: string): string {
+  return /^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`;
 }
 
 /** True for a line of only spaces, tabs and carriage returns. */
