@@ -14,6 +14,16 @@ describe('countSentences', () => {
     expect(countSentences('Version 3.5 is on example.com today.')).toBe(1);
   });
 
+  it('does not split at an ellipsis before a lower-case word', () => {
+    expect(countSentences('He went main stream... and then left.')).toBe(1);
+    expect(countSentences('We waited\u2026 and waited.')).toBe(1);
+  });
+
+  it('splits at an ellipsis before a capitalised word', () => {
+    expect(countSentences('He left... Then it rained.')).toBe(2);
+    expect(countSentences('\u5b8c\u4e86\u2026 Next one.')).toBe(2);
+  });
+
   it('does not split after common abbreviations and initials', () => {
     expect(countSentences('Mr. Smith met Dr. Jones and J. Doe, e.g. at noon.')).toBe(1);
   });

@@ -45,6 +45,16 @@ function isLetterDotAbbreviation(word: string): boolean {
  * True when the dot at `dot` belongs to an abbreviation or initial (`Mr.`, `e.g.`, `J.`)
  * or is followed by a lower-case word, so it does not end a sentence.
  */
+/** Two or more full stops, or one or more U+2026 characters, and nothing else. */
+const ELLIPSIS_RUN = /^(?:\.{2,}|\u2026+)$/;
+
+function nextWordStartsLowerCase(text: string, from: number): boolean {
+  let next = from;
+  while (next < text.length && isWhitespaceCodePoint(text.charCodeAt(next))) next++;
+  const unit = text.charCodeAt(next);
+  return unit >= 0x61 && unit <= 0x7a;
+}
+
 function isNonFinalDot(text: string, dot: number, after: number): boolean {
   let wordStart = dot;
   while (wordStart > 0) {
@@ -97,6 +107,7 @@ export function countSentences(text: string): number {
       j++;
     }
     const singleDot = unit === 0x2e && j === i + 1;
+    const ellipsis = ELLIPSIS_RUN.test(text.slice(i, j));
     while (j < length && isClosingMark(text.charCodeAt(j))) j++;
 
     let ends = hasContent;
@@ -104,6 +115,8 @@ export function countSentences(text: string): number {
       const followedBySpace = j >= length || isWhitespaceCodePoint(text.charCodeAt(j));
       ends = followedBySpace && !(singleDot && isNonFinalDot(text, i, j));
     }
+    // A trailing-off "..." or "…" before a lower-case word continues the same sentence.
+    if (ends && ellipsis && nextWordStartsLowerCase(text, j)) ends = false;
     if (ends) {
       count++;
       hasContent = false;
