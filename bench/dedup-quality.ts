@@ -33,12 +33,11 @@ import { InputReader } from '../src/io/read-inputs.js';
 import { createMinHashDedup, parseMinHashDedupConfig } from '../src/operators/minhash-dedup/index.js';
 import { bandMatchProbability } from '../src/operators/minhash-dedup/minhash.js';
 import { Shingler, detectShingleMode } from '../src/operators/minhash-dedup/shingles.js';
+import { ensureReferenceVenv, referencePython } from './reference-venv.js';
 
 const log = pino({ level: 'silent' });
 const ctx = { log };
 const repoRoot = resolve(import.meta.dirname, '../..');
-const venvDir = join(repoRoot, '.cache/bench-venv');
-const venvPython = join(venvDir, 'bin/python');
 const referenceScript = join(repoRoot, 'bench/dedup_quality_reference.py');
 const REFERENCE_PACKAGES = ['datasketch==2.0.0'];
 const REFERENCE_NAME = 'datasketch 2.0.0 MinHashLSH(num_perm=112, params=(14, 8))';
@@ -430,36 +429,13 @@ async function runOperator(stream: StreamDocument[], options: Record<string, unk
   return { flagged, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
-/**
- * Creates the reference venv on the first run and installs the pinned packages. Returns false,
- * with the cause on stderr, when that fails.
- */
-function ensureVenv(): boolean {
-  const python = process.env.TIERS_PYTHON ?? 'python3';
-  if (!existsSync(venvPython)) {
-    const created = spawnSync(python, ['-m', 'venv', venvDir], { stdio: ['ignore', 'ignore', 'inherit'] });
-    if (created.status !== 0) {
-      console.error(`reference skipped: ${python} -m venv ${venvDir} failed`);
-      return false;
-    }
-  }
-  const installed = spawnSync(venvPython, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...REFERENCE_PACKAGES], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  if (installed.status !== 0) {
-    console.error(`reference skipped: pip install ${REFERENCE_PACKAGES.join(' ')} failed in ${venvDir}`);
-    return false;
-  }
-  return true;
-}
-
 /** Runs one job of bench/dedup_quality_reference.py; returns its JSON output, or null with the cause on stderr. */
 function runReference<T>(job: Record<string, unknown>): T | null {
   const dir = mkdtempSync(join(tmpdir(), 'tiers-dedup-quality-'));
   try {
     const jobPath = join(dir, 'job.json');
     writeFileSync(jobPath, JSON.stringify({ num_perm: operatorConfig.bands * operatorConfig.rows, bands: operatorConfig.bands, rows: operatorConfig.rows, ...job }));
-    const run = spawnSync(venvPython, [referenceScript, jobPath], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const run = spawnSync(referencePython, [referenceScript, jobPath], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     if (run.status !== 0) {
       console.error(`reference job '${String(job.mode)}' failed: ${run.stderr.slice(-2000)}`);
       return null;
@@ -574,7 +550,7 @@ async function main(): Promise<void> {
 
   const tiers = await runOperator(stream, {});
   const bloomOnly = await runOperator(stream, { maxTrackedIds: 0 });
-  const referenceReady = ensureVenv();
+  const referenceReady = ensureReferenceVenv(REFERENCE_PACKAGES);
   const reference = referenceReady
     ? runReference<{ flagged: boolean[]; seconds: number }>({ mode: 'quality', documents: stream.map((doc) => Array.from(doc.set)) })
     : null;

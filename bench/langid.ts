@@ -28,12 +28,11 @@ import type { TierRecord } from '../src/core/record.js';
 import { InputReader } from '../src/io/read-inputs.js';
 import { EVALUATION_LANGS, readSentences, shortText, type EvaluationLang } from '../src/operators/langid/evaluation.js';
 import { createLangid, identifyLanguage, loadLanguageModel, parseLangidConfig, prepareLine } from '../src/operators/langid/index.js';
+import { ensureReferenceVenv, referencePython } from './reference-venv.js';
 
 const dataDir = resolve(process.argv[2] ?? '../shared/data');
 const sentenceDir = join(dataDir, 'labelled/langid/lingua-sentences');
 const repoRoot = resolve(import.meta.dirname, '../..');
-const venvDir = join(repoRoot, '.cache/bench-venv');
-const venvPython = join(venvDir, 'bin/python');
 const REFERENCE_PACKAGES = ['lingua-language-detector==2.1.1', 'fasttext-predict==0.9.2.4'];
 const REFERENCE_NAME = 'lingua-language-detector 2.1.1 (all 75 languages, high accuracy mode)';
 const THROUGHPUT_FILES = ['web_en/c4_demo.jsonl', 'web_en/CC-MAIN-20190717121559-20190717143559-00140.jsonl.gz', 'web_zh/cleared1.jsonl'];
@@ -134,29 +133,6 @@ async function measureThroughput(file: string) {
 }
 
 /**
- * Creates the reference venv on the first run and installs the pinned packages. Returns false,
- * with the cause on stderr, when that fails.
- */
-function ensureVenv(): boolean {
-  const python = process.env.TIERS_PYTHON ?? 'python3';
-  if (!existsSync(venvPython)) {
-    const created = spawnSync(python, ['-m', 'venv', venvDir], { stdio: ['ignore', 'ignore', 'inherit'] });
-    if (created.status !== 0) {
-      console.error(`reference skipped: ${python} -m venv ${venvDir} failed`);
-      return false;
-    }
-  }
-  const installed = spawnSync(venvPython, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...REFERENCE_PACKAGES], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  if (installed.status !== 0) {
-    console.error(`reference skipped: pip install ${REFERENCE_PACKAGES.join(' ')} failed in ${venvDir}`);
-    return false;
-  }
-  return true;
-}
-
-/**
  * Reads {"texts": [...], "lines": [...], "model": path} from argv[1]. Writes, as JSON, lingua's
  * ISO 639-1 code per text ('' when lingua returns no language or the language has no 639-1
  * code), native fastText's label per line, and the seconds lingua took.
@@ -187,7 +163,7 @@ interface ReferenceResult {
 }
 
 function runReference(samples: Sample[]): ReferenceResult | null {
-  if (!ensureVenv()) return null;
+  if (!ensureReferenceVenv(REFERENCE_PACKAGES)) return null;
   const texts = [...samples.map((s) => s.full), ...samples.map((s) => s.short)];
   // Native fastText gets exactly the line the operator classifies.
   const lines = texts.map((text) => prepareLine(text, config.maxChars));
@@ -198,7 +174,7 @@ function runReference(samples: Sample[]): ReferenceResult | null {
     const scriptPath = join(dir, 'reference.py');
     writeFileSync(jobPath, JSON.stringify({ texts, lines, model: modelPath }));
     writeFileSync(scriptPath, REFERENCE_SCRIPT);
-    const run = spawnSync(venvPython, [scriptPath, jobPath], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const run = spawnSync(referencePython, [scriptPath, jobPath], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     if (run.status !== 0) {
       console.error(`reference skipped: the Python script failed: ${run.stderr.slice(-2000)}`);
       return null;

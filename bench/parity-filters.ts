@@ -33,11 +33,10 @@ import type { TierRecord } from '../src/core/record.js';
 import { InputReader } from '../src/io/read-inputs.js';
 import { createHeuristicFilter, type HeuristicFamily } from '../src/operators/heuristic-filter/index.js';
 import { createLangid } from '../src/operators/langid/index.js';
+import { ensureReferenceVenv, referencePython } from './reference-venv.js';
 
 const dataDir = resolve(process.argv[2] ?? '../shared/data');
 const repoRoot = resolve(import.meta.dirname, '../..');
-const venvDir = join(repoRoot, '.cache/bench-venv');
-const venvPython = join(venvDir, 'bin/python');
 const referenceScript = join(repoRoot, 'bench/parity_filters_reference.py');
 const REFERENCE_PACKAGES = ['datatrove==0.10.1', 'spacy==3.8.18', 'regex==2026.11.15', 'jieba==0.42.1'];
 const EXAMPLES_PER_CLASS = 2;
@@ -135,37 +134,14 @@ function runTiers(documents: Document[], family: HeuristicFamily): { decisions: 
   return { decisions, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
-/**
- * Creates the reference venv on the first run and installs the pinned packages. Returns false,
- * with the cause on stderr, when that fails.
- */
-function ensureVenv(): boolean {
-  const python = process.env.TIERS_PYTHON ?? 'python3';
-  if (!existsSync(venvPython)) {
-    const created = spawnSync(python, ['-m', 'venv', venvDir], { stdio: ['ignore', 'ignore', 'inherit'] });
-    if (created.status !== 0) {
-      console.error(`reference skipped: ${python} -m venv ${venvDir} failed`);
-      return false;
-    }
-  }
-  const installed = spawnSync(venvPython, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...REFERENCE_PACKAGES], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  if (installed.status !== 0) {
-    console.error(`reference skipped: pip install ${REFERENCE_PACKAGES.join(' ')} failed in ${venvDir}`);
-    return false;
-  }
-  return true;
-}
-
 function runReference(documents: Document[], tiers: Record<Family, TiersDecision[]>): ReferenceResult | null {
-  if (!ensureVenv()) return null;
+  if (!ensureReferenceVenv(REFERENCE_PACKAGES)) return null;
   const compare = Object.fromEntries(FAMILIES.map(([name]) => [name, tiers[name].map((d) => d.rule === null)]));
   const dir = mkdtempSync(join(tmpdir(), 'tiers-parity-'));
   try {
     const jobPath = join(dir, 'job.json');
     writeFileSync(jobPath, JSON.stringify({ documents: documents.map((d) => ({ text: d.text, lang: d.lang })), compare }));
-    const run = spawnSync(venvPython, [referenceScript, jobPath], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const run = spawnSync(referencePython, [referenceScript, jobPath], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     if (run.status !== 0) {
       console.error(`reference skipped: the Python script failed: ${run.stderr.slice(-2000)}`);
       return null;
