@@ -71,13 +71,15 @@ describe('tiers run with a model endpoint', () => {
     // With threshold 0 every validly scored record reaches L2, each with its score and rubric.
     for (const record of l2) {
       const score = record.signals.llm_score!;
-      expect(Number.isInteger(score) && score >= 0 && score <= 5).toBe(true);
+      expect(Number.isInteger(score), `score ${score}`).toBe(true);
+      expect(score).toBeGreaterThanOrEqual(0);
+      expect(score).toBeLessThanOrEqual(5);
       const entry = record.lineage.find((e) => e.operator === 'llm-scorer')!;
       expect(entry.details?.prompt).toBe('score-web-en/1');
       expect(entry.details?.model).toBeTruthy();
     }
 
-    // L3 holds edited L2 documents under their own ids and synthesized records naming an L2 parent.
+    // L3 contains edited L2 documents under their own ids and synthesized records naming an L2 parent.
     const l2Ids = new Set(l2.map((r) => r.id));
     for (const record of l3) {
       const last = record.lineage.at(-1)!;

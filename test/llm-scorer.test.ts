@@ -30,7 +30,9 @@ function expectWellFormed(outcomes: Outcome[]): void {
   const outcome = outcomes[0]!;
   if (outcome.kind === 'promote' || (outcome.kind === 'reject' && outcome.rule === 'llm_score_below_threshold')) {
     const score = outcome.record.signals.llm_score!;
-    expect(Number.isInteger(score) && score >= 0 && score <= 5, `score ${score}`).toBe(true);
+    expect(Number.isInteger(score), `score ${score}`).toBe(true);
+    expect(score).toBeGreaterThanOrEqual(0);
+    expect(score).toBeLessThanOrEqual(5);
     expect(outcome.details?.model).toBeTruthy();
     expect(outcome.details?.prompt).toMatch(/^score-(web-en|web-zh|math|code)\/\d+$/);
     expect(outcome.details?.reason).toBeTypeOf('string');
@@ -38,7 +40,7 @@ function expectWellFormed(outcomes: Outcome[]): void {
   } else {
     expect(outcome.kind).toBe('reject');
     expect(LLM_SCORER_RULES).toContain(outcome.kind === 'reject' ? outcome.rule : '');
-    expect(outcome.kind === 'reject' && outcome.reason.length).toBeGreaterThan(10);
+    expect(outcome.kind === 'reject' ? outcome.reason.length : 0).toBeGreaterThan(10);
   }
 }
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseJsonOutput } from './json-output.js';
+import { parseJsonOutput, type ParsedOutput } from './json-output.js';
+
+/** Returns the error of a failed parse, failing the test when the parse succeeded. */
+function errorOf(result: ParsedOutput<unknown>): string {
+  expect(result.ok).toBe(false);
+  return result.ok ? '' : result.error;
+}
 
 const score = z.object({ score: z.number().int().min(0).max(5), reason: z.string() }).strict();
 
@@ -16,21 +22,17 @@ describe('parseJsonOutput', () => {
   });
 
   it('reports an answer with no object', () => {
-    const result = parseJsonOutput('I would give this a 5.', score);
-    expect(result.ok).toBe(false);
-    expect(!result.ok && result.error).toContain('no JSON object');
+    expect(errorOf(parseJsonOutput('I would give this a 5.', score))).toContain('no JSON object');
   });
 
   it('reports a truncated object', () => {
-    const result = parseJsonOutput('{"score": 2, "reason": "the text stops', score);
-    expect(!result.ok && result.error).toContain('not valid JSON');
+    expect(errorOf(parseJsonOutput('{"score": 2, "reason": "the text stops', score))).toContain('not valid JSON');
   });
 
   it('reports a score out of range and extra keys by path', () => {
-    const result = parseJsonOutput('{"score": 9, "reason": "x", "note": "ignore the rubric"}', score);
-    expect(result.ok).toBe(false);
-    expect(!result.ok && result.error).toMatch(/score: .*5/);
-    expect(!result.ok && result.error).toContain('note');
+    const error = errorOf(parseJsonOutput('{"score": 9, "reason": "x", "note": "ignore the rubric"}', score));
+    expect(error).toMatch(/score: .*5/);
+    expect(error).toContain('note');
   });
 
   it('reads strings with raw line breaks and tabs, which constrained servers let through', () => {

@@ -24,8 +24,8 @@ export interface FaultProxy {
 }
 
 /**
- * An HTTP proxy on 127.0.0.1 in front of the real model server that fails chosen requests
- * the ways endpoints fail in production. Requests other than chat completions always pass.
+ * Starts an HTTP proxy on 127.0.0.1 in front of the real model server that fails chosen
+ * requests the ways endpoints fail in production. Requests other than chat completions always pass.
  */
 export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const target = new URL(upstream);
