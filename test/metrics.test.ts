@@ -61,7 +61,7 @@ describe('metrics scraped by Prometheus', () => {
       const rejected = await prometheus!.query('sum by (operator) (tiers_records_rejected_total{job="tiers"})');
       const byOperator = (rows: typeof consumed) => Object.fromEntries(rows.map((r) => [r.metric.operator!, Number(r.value[1])]));
       const [c, p, r] = [byOperator(consumed), byOperator(promoted), byOperator(rejected)];
-      expect(Object.keys(c).sort()).toEqual(['exact-dedup', 'heuristic-filter', 'langid', 'minhash-dedup', 'normalize']);
+      expect(Object.keys(c).sort()).toEqual(['exact-dedup', 'heuristic-filter', 'html-extract', 'langid', 'minhash-dedup', 'normalize']);
       expect(c.normalize).toBe(900);
       for (const operator of Object.keys(c)) {
         expect(c[operator], operator).toBe(p[operator]! + r[operator]!);

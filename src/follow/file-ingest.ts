@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { Logger } from 'pino';
 import type { BusMessage, TransactionalProducer } from '../bus/bus.js';
-import { EngineError, errorMessage } from '../core/errors.js';
+import { errorMessage } from '../core/errors.js';
 import { packageVersion } from '../core/paths.js';
 import type { ValueCodec } from '../codec/registry.js';
 import type { TopicNames } from '../core/topics.js';
@@ -9,6 +9,7 @@ import { detectFormat, stripFormatSuffix, type DetectedFormat } from '../io/form
 import { readJsonLines } from '../io/jsonl-reader.js';
 import { readSourceFile } from '../io/source-reader.js';
 import type { ReadItem, ResolvedReadOptions } from '../io/types.js';
+import { readWarc } from '../io/warc-reader.js';
 import { readWet } from '../io/wet-reader.js';
 import type { EngineMetrics } from '../metrics/metrics.js';
 import { newIngestStats, prepareIngestItem, type IngestRole, type IngestStats } from '../runtime/ingest.js';
@@ -57,8 +58,6 @@ export interface FileIngestResult {
   entry: ProgressEntry;
 }
 
-const WARC_UNSUPPORTED = 'WARC response records need HTML extraction, which this version does not do; convert to WET or JSON lines';
-
 /**
  * Reads one complete file and publishes its items from `job.from` on. Each batch of
  * `batchSize` items goes out in one transaction together with the progress update that counts
@@ -100,11 +99,6 @@ export async function ingestFile(job: FileJob, context: FileIngestContext): Prom
     inBatch = 0;
     return entry;
   };
-
-  if (job.detected.format === 'warc') {
-    const entry = await commit('broken', WARC_UNSUPPORTED);
-    return { state: 'broken', records: 0, stats, error: WARC_UNSUPPORTED, entry };
-  }
 
   const iterator = readJobItems(job, context.readOptions, context.log);
   let readError: string | null = null;
@@ -161,7 +155,7 @@ function readJobItems(job: FileJob, options: ResolvedReadOptions, log: Logger): 
     case 'source':
       return readSource(job, options);
     case 'warc':
-      throw new EngineError('TIERS_INPUT_UNREADABLE', `cannot read ${job.path}: ${WARC_UNSUPPORTED}`);
+      return readWarc(file, options, log);
   }
 }
 

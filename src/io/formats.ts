@@ -79,7 +79,8 @@ const DATA_FORMATS: ReadonlyArray<[string, InputFormat]> = [
 
 /** Supported file types, for error messages. */
 export const SUPPORTED_FORMATS_TEXT =
-  'JSON lines (.jsonl, .json, .ndjson, optionally .gz or .zst), Common Crawl WET (.wet, optionally .gz or .zst) ' +
+  'JSON lines (.jsonl, .json, .ndjson, optionally .gz or .zst), Common Crawl WET (.wet, optionally .gz or .zst), ' +
+  'WARC with HTML responses (.warc, optionally .gz or .zst) ' +
   `and source files (${Object.keys(SOURCE_LANGUAGES)
     .map((ext) => '.' + ext)
     .join(', ')})`;

@@ -110,12 +110,10 @@ describe.skipIf(!hasData)('real corpus files (from ../shared/data)', () => {
     expect(record?.meta['WARC-Refers-To']).toBe('<urn:uuid:2aabeff2-67f5-4608-8466-e87c6296e2b6>');
   });
 
-  test('WARC file fails with a clear error', async () => {
-    const { stats, logs } = await readAll([warcPath, c4Path]);
-    expect(stats).toMatchObject({ files: 2, filesFailed: 1, records: 300 });
-    const error = logs.find((entry) => entry.level === ERROR_LEVEL);
-    expect(error?.msg).toContain('WARC response records need HTML extraction');
-    expect(error?.path).toBe(warcPath);
+  test('WARC file yields its HTML response', async () => {
+    const { records, stats } = await readAll([warcPath, c4Path]);
+    expect(stats).toMatchObject({ files: 2, filesFailed: 0, records: 301 });
+    expect(records[0]?.meta.content_format).toBe('html');
   });
 
   test('truncated gzip keeps records before the break', async () => {
@@ -205,8 +203,8 @@ describe.skipIf(!hasData)('real corpus files (from ../shared/data)', () => {
     expect(relative).toEqual([...relative].sort());
     expect(relative).toContain('web_en/whirlwind.warc.wet.gz');
     expect(relative.some((path) => path.endsWith('.txt') || path.endsWith('.md'))).toBe(false);
-    // The two WARC files fail; the .txt fixtures and SOURCES.md are skipped.
-    expect(stats.filesFailed).toBe(2);
+    // The .txt fixtures and SOURCES.md are skipped.
+    expect(stats.filesFailed).toBe(0);
     expect(stats.filesSkipped).toBeGreaterThan(0);
   });
 });

@@ -1,22 +1,20 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, EngineError, errorMessage } from '../core/errors.js';
+import { ConfigError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { SUPPORTED_FORMATS_TEXT, detectFormat, stripFormatSuffix, type DetectedFormat } from './formats.js';
 import { readJsonLines } from './jsonl-reader.js';
 import { readSourceFile } from './source-reader.js';
 import type { InputFile, ReadItem, ReadOptions, ReadStats, ResolvedReadOptions } from './types.js';
 import { walkDirectory } from './walk.js';
+import { readWarc } from './warc-reader.js';
 import { readWet } from './wet-reader.js';
 
 export type { ReadItem, ReadOptions, ReadStats } from './types.js';
 
 const DEFAULT_TEXT_FIELDS = ['text', 'raw_content', 'content'];
 const DEFAULT_MAX_TEXT_BYTES = 4 * 1024 * 1024;
-
-const WARC_UNSUPPORTED =
-  'WARC response records need HTML extraction, which this version does not do; convert to WET or JSON lines';
 
 const readOptionsSchema = z
   .object({
@@ -143,11 +141,6 @@ export class InputReader {
 
   /** Reads one file; the caller has already counted it in stats.files. */
   private async *readFile(path: string, detected: DetectedFormat, codeRoot: CodeRoot): AsyncGenerator<ReadItem> {
-    if (detected.format === 'warc') {
-      this.failFile(path, `cannot read ${path}: ${WARC_UNSUPPORTED}`);
-      return;
-    }
-
     const counts = { records: 0, rejects: 0, dead: 0 };
     this.log.info({ path, format: detected.format, compression: detected.compression }, 'reading input file');
     try {
@@ -191,7 +184,7 @@ export class InputReader {
       case 'source':
         return this.readSource(path, detected.language ?? 'unknown', codeRoot);
       case 'warc':
-        throw new EngineError('TIERS_INPUT_UNREADABLE', `cannot read ${path}: ${WARC_UNSUPPORTED}`);
+        return readWarc(file, this.options, this.log);
     }
   }
 

@@ -11,6 +11,7 @@ import { createLlmEditor, LLM_EDITOR_NAME, parseLlmEditorConfig } from './llm-ed
 import { createLlmScorer, parseLlmScorerConfig } from './llm-scorer/index.js';
 import { createLlmSynthesizer, LLM_SYNTHESIZER_NAME, parseLlmSynthesizerConfig } from './llm-synthesizer/index.js';
 import { createVerifier, parseVerifierConfig, VERIFIER_NAME } from './verifier/index.js';
+import { createHtmlExtract, HTML_EXTRACT_NAME, parseHtmlExtractConfig } from './html-extract/index.js';
 import { mergeConfig } from './merge.js';
 import { parseMinHashDedupConfig } from './minhash-dedup/config.js';
 import { createMinHashDedup } from './minhash-dedup/index.js';
@@ -28,6 +29,7 @@ export type OperatorFactory = (config: unknown, env: OperatorEnv) => Operator;
 export type OperatorConfigs = Record<string, Record<string, unknown>>;
 
 const FACTORIES: Record<string, OperatorFactory> = {
+  [HTML_EXTRACT_NAME]: createHtmlExtract,
   normalize: createNormalize,
   'exact-dedup': createExactDedup,
   'minhash-dedup': createMinHashDedup,
@@ -42,6 +44,7 @@ const FACTORIES: Record<string, OperatorFactory> = {
 
 /** Config validators, which also fill in every default. */
 const CONFIG_PARSERS: Record<string, (config: unknown) => unknown> = {
+  [HTML_EXTRACT_NAME]: parseHtmlExtractConfig,
   normalize: parseNormalizeConfig,
   'exact-dedup': parseExactDedupConfig,
   'minhash-dedup': parseMinHashDedupConfig,

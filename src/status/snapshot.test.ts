@@ -52,7 +52,7 @@ describe('buildSnapshot', () => {
       group: 'demo.filter',
       input: 'demo.l0',
       output: 'demo.l1',
-      operators: ['normalize', 'exact-dedup', 'minhash-dedup', 'langid', 'heuristic-filter'],
+      operators: ['html-extract', 'normalize', 'exact-dedup', 'minhash-dedup', 'langid', 'heuristic-filter'],
       state: 'Stable',
       members: 1,
       lag: 120,
@@ -82,6 +82,7 @@ describe('buildSnapshot', () => {
     expect(snapshot.rejections.countInWindow).toBe(1);
     expect(snapshot.rejections.topRules).toEqual([{ operator: 'heuristic-filter', rule: 'gopher_short_doc', count: 1, perSecond: 0.5, total: 1 }]);
     expect(snapshot.rejections.byOperator.map((entry) => entry.operator)).toEqual([
+      'html-extract',
       'normalize',
       'exact-dedup',
       'minhash-dedup',

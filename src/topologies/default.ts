@@ -1,7 +1,8 @@
 import type { Topology } from './types.js';
 
 /**
- * L0 → L4. Filter: normalize first so both dedup steps hash clean text, exact dedup before
+ * L0 → L4. Filter: HTML pages from WARC input become text first (other records pass through
+ * html-extract unchanged), then normalize so both dedup steps hash clean text, exact dedup before
  * MinHash because it is cheaper, language identification on unique documents only, and the
  * quality rules last because they read the language (stop words, word segmentation). Select: a model rates each document. Refine: the editor cleans what was
  * selected, then the synthesizer derives new items from the cleaned text. Verify: only
@@ -17,6 +18,7 @@ export const defaultTopology: Topology = {
       input: 'l0',
       output: 'l1',
       operators: [
+        { operator: 'html-extract' },
         { operator: 'normalize' },
         { operator: 'exact-dedup' },
         { operator: 'minhash-dedup' },
