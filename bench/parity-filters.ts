@@ -8,6 +8,9 @@
  *
  * tiers: the heuristic-filter operator with default thresholds and only one family enabled at
  * a time, every record treated as domain `web` so the math and code domain presets do not apply.
+ * It runs twice: with `profile: 'datatrove'`, which measures every language as datatrove does,
+ * and with the default `language-aware` profile, which adapts stop words and the thresholds of
+ * spaceless scripts to the record.
  *
  * Reference: datatrove 0.10.1 from PyPI, GopherRepetitionFilter, GopherQualityFilter,
  * C4QualityFilter and FineWebQualityFilter with default settings and the record's language,
@@ -15,10 +18,15 @@
  * come from spaCy's rule-based tokenizer (`spacy.blank("en")`) and Chinese words from jieba.
  * Both ship their data in the wheel, so nothing is downloaded at run time. The venv is
  * .cache/bench-venv, created on the first run by the Python in TIERS_PYTHON (default python3).
+ * Languages whose datatrove tokenizer needs a package the venv lacks (Japanese, Thai, Korean
+ * and others) are passed to datatrove as English, because datatrove itself raises ImportError
+ * on them. stderr lists those languages.
  *
  * A disagreement class is the family plus the rule that rejected the document on each side
- * ("keep" when a side kept it). The headline agreement is over English documents. Chinese and
- * other languages are reported separately.
+ * ("keep" when a side kept it). The headline agreement (`agreement` in the JSON line) is over
+ * all documents with the datatrove profile. `agreement_default_profile` is the same with the
+ * language-aware profile, and `agreement_en` and `agreement_en_default_profile` cover the
+ * English documents only.
  *
  * Run with `npm run bench:parity-filters [-- DATA_DIR]` (default ../shared/data). Markdown goes
  * to stdout, and the last line is one JSON object with the main numbers.
@@ -31,7 +39,12 @@ import { pino } from 'pino';
 import type { OperatorContext } from '../src/core/operator.js';
 import type { TierRecord } from '../src/core/record.js';
 import { InputReader } from '../src/io/read-inputs.js';
-import { createHeuristicFilter, type HeuristicFamily } from '../src/operators/heuristic-filter/index.js';
+import {
+  createHeuristicFilter,
+  HEURISTIC_PROFILES,
+  type HeuristicFamily,
+  type HeuristicProfile,
+} from '../src/operators/heuristic-filter/index.js';
 import { createLangid } from '../src/operators/langid/index.js';
 import { ensureReferenceVenv, referencePython } from './reference-venv.js';
 
@@ -109,9 +122,13 @@ async function loadDocuments(): Promise<{ documents: Document[]; perFile: Map<st
   return { documents, perFile };
 }
 
-/** Runs the heuristic filter with only `family` enabled on every document. */
-function runTiers(documents: Document[], family: HeuristicFamily): { decisions: TiersDecision[]; seconds: number } {
-  const config: Record<string, { enabled: boolean }> = { code: { enabled: false } };
+/** Runs the heuristic filter with `profile` and only `family` enabled on every document. */
+function runTiers(
+  documents: Document[],
+  family: HeuristicFamily,
+  profile: HeuristicProfile,
+): { decisions: TiersDecision[]; seconds: number } {
+  const config: Record<string, unknown> = { profile, code: { enabled: false } };
   for (const [, key] of FAMILIES) config[key] = { enabled: key === family };
   const operator = createHeuristicFilter(config);
   const decisions: TiersDecision[] = [];
@@ -177,12 +194,112 @@ function excerpt(text: string): string {
   return flat.length > 100 ? `${flat.slice(0, 100)}…` : flat;
 }
 
+
 interface DisagreementClass {
   count: number;
   groups: Record<LanguageGroup, number>;
   examples: number[];
   fallbackExamples: number[];
 }
+
+/** Share of documents with the same decision on both sides, null for an empty group. */
+type Agreement = Record<LanguageGroup | 'all', number | null>;
+
+/** Agreement of one profile's decisions with datatrove's, per family and language group. */
+interface Comparison {
+  agreement: Record<Family, Agreement>;
+  /** Share of English documents kept by tiers and by datatrove. */
+  keptEnglish: Record<Family, { tiers: number | null; datatrove: number | null }>;
+  /** Disagreement classes, the largest first. */
+  classes: [string, DisagreementClass][];
+}
+
+/** Compares the decisions of one tiers profile with datatrove's, document by document. */
+function compare(decisions: Record<Family, TiersDecision[]>, reference: ReferenceResult): Comparison {
+  const agreement = {} as Record<Family, Agreement>;
+  const keptEnglish = {} as Record<Family, { tiers: number | null; datatrove: number | null }>;
+  const classes = new Map<string, DisagreementClass>();
+  for (const [family] of FAMILIES) {
+    const same = { en: 0, zh: 0, other: 0 };
+    let tiersKept = 0;
+    let referenceKept = 0;
+    documents.forEach((doc, i) => {
+      const tiersRule = decisions[family][i]!.rule;
+      const referenceReason = reference.reasons[family][i]!;
+      if (doc.group === 'en' && tiersRule === null) tiersKept++;
+      if (doc.group === 'en' && referenceReason === '') referenceKept++;
+      if ((tiersRule === null) === (referenceReason === '')) {
+        same[doc.group]++;
+        return;
+      }
+      const key = `${family}: tiers ${tiersRule ?? 'keep'} / datatrove ${referenceReason || 'keep'}`;
+      let entry = classes.get(key);
+      if (entry === undefined) {
+        entry = { count: 0, groups: { en: 0, zh: 0, other: 0 }, examples: [], fallbackExamples: [] };
+        classes.set(key, entry);
+      }
+      entry.count++;
+      entry.groups[doc.group]++;
+      // Examples come from English documents when the class has any.
+      if (doc.group === 'en' && entry.examples.length < EXAMPLES_PER_CLASS) entry.examples.push(i);
+      else if (doc.group !== 'en' && entry.fallbackExamples.length < EXAMPLES_PER_CLASS) entry.fallbackExamples.push(i);
+    });
+    agreement[family] = {
+      en: ratio(same.en, groupSizes.en),
+      zh: ratio(same.zh, groupSizes.zh),
+      other: ratio(same.other, groupSizes.other),
+      all: ratio(same.en + same.zh + same.other, documents.length),
+    };
+    keptEnglish[family] = { tiers: ratio(tiersKept, groupSizes.en), datatrove: ratio(referenceKept, groupSizes.en) };
+  }
+  return { agreement, keptEnglish, classes: [...classes.entries()].sort((a, b) => b[1].count - a[1].count) };
+}
+
+/** Prints the disagreement classes of one profile, with examples and the measures of both sides. */
+function printClasses(profile: HeuristicProfile, comparison: Comparison, reference: ReferenceResult): void {
+  const { classes } = comparison;
+  if (classes.length === 0) return;
+  console.log(`Disagreement classes, profile ${profile}:`);
+  console.log('');
+  console.log('| disagreement class | documents | en | zh | other | languages |');
+  console.log('|---|---|---|---|---|---|');
+  for (const [key, entry] of classes) {
+    const languages = classLanguages(key, profile, reference);
+    console.log(`| ${key} | ${entry.count} | ${entry.groups.en} | ${entry.groups.zh} | ${entry.groups.other} | ${languages} |`);
+  }
+  console.log('');
+  for (const [key, entry] of classes) {
+    console.log(`### ${profile}: ${key}`);
+    const family = key.slice(0, key.indexOf(':')) as Family;
+    for (const i of entry.examples.length > 0 ? entry.examples : entry.fallbackExamples) {
+      const doc = documents[i]!;
+      console.log(`- ${doc.file} ${doc.id} (${doc.lang}): "${excerpt(doc.text)}"`);
+      console.log(`  - tiers: ${JSON.stringify(familySignals(family, tiers[profile][family][i]!.signals))}`);
+      if (profile === MEASURED_PROFILE) console.log(`  - datatrove: ${JSON.stringify(reference.measures[family][String(i)] ?? {})}`);
+    }
+  }
+  console.log('');
+}
+
+/** Lists the languages of a class's documents with their counts, such as `ja 9, th 1`. */
+function classLanguages(key: string, profile: HeuristicProfile, reference: ReferenceResult): string {
+  const family = key.slice(0, key.indexOf(':')) as Family;
+  const counts = new Map<string, number>();
+  documents.forEach((doc, i) => {
+    const tiersRule = tiers[profile][family][i]!.rule;
+    const referenceReason = reference.reasons[family][i]!;
+    const docKey = `${family}: tiers ${tiersRule ?? 'keep'} / datatrove ${referenceReason || 'keep'}`;
+    if (docKey === key && (tiersRule === null) !== (referenceReason === '')) counts.set(doc.lang, (counts.get(doc.lang) ?? 0) + 1);
+  });
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([lang, count]) => `${lang} ${count}`)
+    .join(', ');
+}
+
+// The reference measures the documents where this profile's decision differs from its own.
+const MEASURED_PROFILE: HeuristicProfile = 'datatrove';
+const DEFAULT_PROFILE: HeuristicProfile = 'language-aware';
 
 // Documents and languages.
 const { documents, perFile } = await loadDocuments();
@@ -191,113 +308,77 @@ const groupSizes = Object.fromEntries(LANGUAGE_GROUPS.map((g) => [g, documents.f
   number
 >;
 
-// tiers, one family at a time.
-const tiers = {} as Record<Family, TiersDecision[]>;
-const tiersSeconds = {} as Record<Family, number>;
-for (const [name, key] of FAMILIES) {
-  const run = runTiers(documents, key);
-  tiers[name] = run.decisions;
-  tiersSeconds[name] = run.seconds;
+// tiers, once per profile and one family at a time.
+const tiers = {} as Record<HeuristicProfile, Record<Family, TiersDecision[]>>;
+const tiersSeconds = {} as Record<HeuristicProfile, Record<Family, number>>;
+for (const profile of HEURISTIC_PROFILES) {
+  tiers[profile] = {} as Record<Family, TiersDecision[]>;
+  tiersSeconds[profile] = {} as Record<Family, number>;
+  for (const [name, key] of FAMILIES) {
+    const run = runTiers(documents, key, profile);
+    tiers[profile][name] = run.decisions;
+    tiersSeconds[profile][name] = run.seconds;
+  }
 }
 
 // datatrove on the same documents.
-const reference = runReference(documents, tiers);
-
-// Agreement per family and language group, and the disagreement classes.
-const agreement = {} as Record<Family, Record<LanguageGroup | 'all', number | null>>;
-const keepRates = {} as Record<Family, { tiers: number | null; datatrove: number | null }>;
-const classes = new Map<string, DisagreementClass>();
-for (const [family] of FAMILIES) {
-  const same = { en: 0, zh: 0, other: 0 };
-  let tiersKept = 0;
-  let referenceKept = 0;
-  documents.forEach((doc, i) => {
-    const tiersRule = tiers[family][i]!.rule;
-    if (tiersRule === null && doc.group === 'en') tiersKept++;
-    if (!reference) return;
-    const referenceReason = reference.reasons[family][i]!;
-    if (referenceReason === '' && doc.group === 'en') referenceKept++;
-    if ((tiersRule === null) === (referenceReason === '')) {
-      same[doc.group]++;
-      return;
-    }
-    const key = `${family}: tiers ${tiersRule ?? 'keep'} / datatrove ${referenceReason || 'keep'}`;
-    let entry = classes.get(key);
-    if (entry === undefined) {
-      entry = { count: 0, groups: { en: 0, zh: 0, other: 0 }, examples: [], fallbackExamples: [] };
-      classes.set(key, entry);
-    }
-    entry.count++;
-    entry.groups[doc.group]++;
-    // Examples come from English documents when the class has any.
-    if (doc.group === 'en' && entry.examples.length < EXAMPLES_PER_CLASS) entry.examples.push(i);
-    else if (doc.group !== 'en' && entry.fallbackExamples.length < EXAMPLES_PER_CLASS) entry.fallbackExamples.push(i);
-  });
-  const total = same.en + same.zh + same.other;
-  agreement[family] = reference
-    ? {
-        en: ratio(same.en, groupSizes.en),
-        zh: ratio(same.zh, groupSizes.zh),
-        other: ratio(same.other, groupSizes.other),
-        all: ratio(total, documents.length),
-      }
-    : { en: null, zh: null, other: null, all: null };
-  keepRates[family] = { tiers: ratio(tiersKept, groupSizes.en), datatrove: reference ? ratio(referenceKept, groupSizes.en) : null };
-}
+const reference = runReference(documents, tiers[MEASURED_PROFILE]);
 
 // Report.
 console.log(`Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${new Date().toISOString().slice(0, 10)}, one thread per side`);
 console.log(`${documents.length} documents (en ${groupSizes.en}, zh ${groupSizes.zh}, other ${groupSizes.other})`);
 for (const [file, count] of perFile) console.log(`- ${file}: ${count}`);
-if (reference) console.log(`datatrove language keys: ${JSON.stringify(reference.languages)}`);
+if (reference === null) {
+  console.log(JSON.stringify({ agreement: null, documents: documents.length, reference: null }));
+  process.exit(0);
+}
+console.log(`datatrove language keys: ${JSON.stringify(reference.languages)}`);
 console.log('');
-console.log('| family | agreement en | agreement zh | agreement other | agreement all | kept en, tiers | kept en, datatrove | tiers s | datatrove s |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+
+const comparisons = Object.fromEntries(HEURISTIC_PROFILES.map((profile) => [profile, compare(tiers[profile], reference)])) as Record<
+  HeuristicProfile,
+  Comparison
+>;
+const measured = comparisons[MEASURED_PROFILE];
+const languageAware = comparisons[DEFAULT_PROFILE];
+console.log(
+  '| family | all, datatrove profile | all, language-aware profile | en | zh, datatrove profile | other, datatrove profile | zh, language-aware | other, language-aware | kept en, tiers | kept en, datatrove | tiers s (datatrove profile) | datatrove s |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const [family] of FAMILIES) {
-  const a = agreement[family];
+  const a = measured.agreement[family];
+  const d = languageAware.agreement[family];
   const cells = [
     family,
+    percent(a.all),
+    percent(d.all),
     percent(a.en),
     percent(a.zh),
     percent(a.other),
-    percent(a.all),
-    percent(keepRates[family].tiers),
-    percent(keepRates[family].datatrove),
-    tiersSeconds[family].toFixed(2),
-    reference ? reference.seconds[family].toFixed(1) : '–',
+    percent(d.zh),
+    percent(d.other),
+    percent(measured.keptEnglish[family].tiers),
+    percent(measured.keptEnglish[family].datatrove),
+    tiersSeconds[MEASURED_PROFILE][family].toFixed(2),
+    reference.seconds[family].toFixed(1),
   ];
   console.log(`| ${cells.join(' | ')} |`);
 }
 console.log('');
-const sortedClasses = [...classes.entries()].sort((a, b) => b[1].count - a[1].count);
-if (sortedClasses.length > 0) {
-  console.log('| disagreement class | documents | en | zh | other |');
-  console.log('|---|---|---|---|---|');
-  for (const [key, entry] of sortedClasses) {
-    console.log(`| ${key} | ${entry.count} | ${entry.groups.en} | ${entry.groups.zh} | ${entry.groups.other} |`);
-  }
-  console.log('');
-  for (const [key, entry] of sortedClasses) {
-    console.log(`### ${key}`);
-    const family = key.slice(0, key.indexOf(':')) as Family;
-    for (const i of entry.examples.length > 0 ? entry.examples : entry.fallbackExamples) {
-      const doc = documents[i]!;
-      console.log(`- ${doc.file} ${doc.id} (${doc.lang}): "${excerpt(doc.text)}"`);
-      console.log(`  - tiers: ${JSON.stringify(familySignals(family, tiers[family][i]!.signals))}`);
-      console.log(`  - datatrove: ${JSON.stringify(reference?.measures[family][String(i)] ?? {})}`);
-    }
-  }
-  console.log('');
-}
-const headline = Object.fromEntries(FAMILIES.map(([family]) => [family, agreement[family].en]));
-const disagreements = Object.fromEntries(sortedClasses.filter(([, e]) => e.groups.en > 0).map(([key, e]) => [key, e.groups.en]));
+for (const profile of [MEASURED_PROFILE, DEFAULT_PROFILE]) printClasses(profile, comparisons[profile], reference);
+
+const perFamily = (pick: (family: Family) => number | null) => Object.fromEntries(FAMILIES.map(([family]) => [family, pick(family)]));
+const classCounts = (comparison: Comparison) => Object.fromEntries(comparison.classes.map(([key, entry]) => [key, entry.count]));
 console.log(
   JSON.stringify({
-    agreement: headline,
-    documents: groupSizes.en,
-    disagreements,
-    agreement_all_languages: Object.fromEntries(FAMILIES.map(([family]) => [family, agreement[family].all])),
-    documents_all_languages: documents.length,
-    reference: reference ? 'datatrove 0.10.1' : null,
+    agreement: perFamily((family) => measured.agreement[family].all),
+    agreement_default_profile: perFamily((family) => languageAware.agreement[family].all),
+    agreement_en: perFamily((family) => measured.agreement[family].en),
+    agreement_en_default_profile: perFamily((family) => languageAware.agreement[family].en),
+    documents: documents.length,
+    documents_en: groupSizes.en,
+    disagreements: classCounts(measured),
+    disagreements_default_profile: classCounts(languageAware),
+    reference: 'datatrove 0.10.1',
   }),
 );

@@ -141,6 +141,10 @@ MEASURES = {
 def resolve_language(lang, cache):
     """Returns the datatrove language key whose word tokenizer loads for `lang`, else English.
 
+    Without the optional package of a language (SudachiPy for Japanese, pythainlp for Thai and
+    so on), datatrove 0.10.1 does not fall back: the filter raises ImportError on the first
+    document that it tokenizes. English keeps the comparison running on those documents.
+
     datatrove maps the bare code "zh" to spaCy's multi-language tokenizer, which leaves runs
     of Han characters whole, so Chinese gets "zho_Hani", which segments with jieba.
     """

@@ -9,6 +9,9 @@ const NUMBER = 2; // \p{N}
 const PUNCTUATION_OR_SYMBOL = 4; // \p{P} or \p{S}
 const WHITESPACE = 8; // what JS \s matches
 const SENTENCE_TERMINAL = 16; // \p{Sentence_Terminal}, plus U+2026 HORIZONTAL ELLIPSIS
+const OTHER_SYMBOL = 32; // \p{So}: dingbats, emoji, `©`, `°`
+const UPPER_CASE = 64; // \p{Lu} or \p{Lt}
+const LOWER_CASE = 128; // \p{Ll}
 
 let bmpTable: Uint8Array | null = null;
 
@@ -30,6 +33,9 @@ function buildBmpTable(): Uint8Array {
   mark(/\p{N}/gu, NUMBER);
   mark(/[\p{P}\p{S}]/gu, PUNCTUATION_OR_SYMBOL);
   mark(/\p{Sentence_Terminal}/gu, SENTENCE_TERMINAL);
+  mark(/\p{So}/gu, OTHER_SYMBOL);
+  mark(/[\p{Lu}\p{Lt}]/gu, UPPER_CASE);
+  mark(/\p{Ll}/gu, LOWER_CASE);
   table[0x2026] = table[0x2026]! | SENTENCE_TERMINAL;
 
   // Clear the surrogate slots that the placeholder spaces would otherwise mark.
@@ -49,7 +55,10 @@ function supplementaryFlags(cp: number): number {
       (/\p{L}/u.test(ch) ? LETTER : 0) |
       (/\p{N}/u.test(ch) ? NUMBER : 0) |
       (/[\p{P}\p{S}]/u.test(ch) ? PUNCTUATION_OR_SYMBOL : 0) |
-      (/\p{Sentence_Terminal}/u.test(ch) ? SENTENCE_TERMINAL : 0);
+      (/\p{Sentence_Terminal}/u.test(ch) ? SENTENCE_TERMINAL : 0) |
+      (/\p{So}/u.test(ch) ? OTHER_SYMBOL : 0) |
+      (/[\p{Lu}\p{Lt}]/u.test(ch) ? UPPER_CASE : 0) |
+      (/\p{Ll}/u.test(ch) ? LOWER_CASE : 0);
     // Only a few thousand supplementary code points are in use; the cap bounds memory anyway.
     if (supplementaryCache.size < 65_536) supplementaryCache.set(cp, flags);
   }
@@ -79,6 +88,25 @@ export function isAlphanumericCodePoint(cp: number): boolean {
 /** True for punctuation or a symbol (Unicode categories P and S), such as `,` `#` `€` `。` `•`. */
 export function isPunctuationOrSymbolCodePoint(cp: number): boolean {
   return (flagsOf(cp) & PUNCTUATION_OR_SYMBOL) !== 0;
+}
+
+/** True for an other symbol (Unicode category So), such as `©`, `°`, `■` and emoji. */
+export function isOtherSymbolCodePoint(cp: number): boolean {
+  return cp >= 0xa0 && (flagsOf(cp) & OTHER_SYMBOL) !== 0;
+}
+
+/** True for a letter that is not lower case: upper or title case, or a letter of an uncased script such as Han. */
+export function isUpperOrUncasedLetterCodePoint(cp: number): boolean {
+  if (cp < 0x80) return cp >= 0x41 && cp <= 0x5a;
+  const flags = flagsOf(cp);
+  return (flags & LETTER) !== 0 && (flags & LOWER_CASE) === 0;
+}
+
+/** True for a letter that is not upper or title case: lower case, or a letter of an uncased script. */
+export function isLowerOrUncasedLetterCodePoint(cp: number): boolean {
+  if (cp < 0x80) return cp >= 0x61 && cp <= 0x7a;
+  const flags = flagsOf(cp);
+  return (flags & LETTER) !== 0 && (flags & UPPER_CASE) === 0;
 }
 
 /** True for whitespace, including line breaks and U+3000 IDEOGRAPHIC SPACE. */

@@ -3,6 +3,8 @@ import {
   countLineBreaks,
   findDuplicates,
   nonBlankLines,
+  splitAtBlankLineFeeds,
+  splitAtLineFeeds,
   splitLines,
   splitParagraphs,
   trimmedEnd,
@@ -86,5 +88,17 @@ describe('trimmedStart and trimmedEnd', () => {
   it('meet on a blank line', () => {
     expect(trimmedStart('   ')).toBe(3);
     expect(trimmedEnd('   ')).toBe(0);
+  });
+});
+
+describe('splitAtLineFeeds', () => {
+  it('splits at runs of line feeds and keeps edge and blank lines', () => {
+    expect(splitAtLineFeeds('\na\r\n\n \nb\n')).toEqual(['', 'a\r', ' ', 'b', '']);
+  });
+});
+
+describe('splitAtBlankLineFeeds', () => {
+  it('splits trimmed text at two or more line feeds only', () => {
+    expect(splitAtBlankLineFeeds('  a\n\nb\n \nc\n\n\nd \n')).toEqual(['a', 'b\n \nc', 'd']);
   });
 });

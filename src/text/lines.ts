@@ -111,3 +111,21 @@ export function trimmedStart(line: string): number {
   while (start < line.length && isWhitespaceCodePoint(line.charCodeAt(start))) start++;
   return start;
 }
+
+/**
+ * Splits `text` at each run of `\n`, as `re.split("\n+", text)` does: a leading or trailing
+ * `\n` gives an empty first or last line, and `\r` and lines of spaces stay in the lines.
+ */
+export function splitAtLineFeeds(text: string): string[] {
+  return text.split(/\n+/);
+}
+
+/**
+ * Splits `text`, without surrounding whitespace, at each run of two or more `\n`, as
+ * `re.split("\n{2,}", text.strip())` does. Lines of spaces between paragraphs do not
+ * separate them. Whitespace is JS `trim()` whitespace, which differs from Python's
+ * `str.strip()` only for U+FEFF and the control characters U+001C to U+001F and U+0085.
+ */
+export function splitAtBlankLineFeeds(text: string): string[] {
+  return text.trim().split(/\n{2,}/);
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countSentences } from './sentences.js';
+import { countSentences, countTokenSentences } from './sentences.js';
+import { tokenizeWords } from './words.js';
 
 describe('countSentences', () => {
   it('counts English sentences ending in . ! ?', () => {
@@ -61,5 +62,27 @@ describe('countSentences', () => {
   it('handles a terminal outside the BMP without looping', () => {
     // U+11047 BRAHMI DANDA is a sentence terminal encoded as a surrogate pair.
     expect(countSentences('abc\u{11047} def')).toBe(2);
+  });
+});
+
+describe('countTokenSentences', () => {
+  it('ends a sentence after a terminal token before a word', () => {
+    expect(countTokenSentences(tokenizeWords('One. Two! Three? Four'))).toBe(4);
+  });
+
+  it('lets closing punctuation stay with the sentence', () => {
+    expect(countTokenSentences(tokenizeWords('He said "stop." Then he left.'))).toBe(2);
+  });
+
+  it('does not end a sentence at an ellipsis token or an abbreviation', () => {
+    expect(countTokenSentences(tokenizeWords('Wait... Mr. Smith is here.'))).toBe(1);
+  });
+
+  it('splits full-width terminals in segmented Chinese', () => {
+    expect(countTokenSentences(tokenizeWords('我们在北京。他们在上海！'))).toBe(2);
+  });
+
+  it('returns 0 for no tokens', () => {
+    expect(countTokenSentences([])).toBe(0);
   });
 });

@@ -1,10 +1,13 @@
 /**
- * Sentence counting for line- and document-level rules. A scanner over character classes
- * is used instead of `Intl.Segmenter` because C4-style rules count sentences on every line
- * of every document, and ICU's English sentence breaks (Node 20, ICU 78) split after "Mr.".
+ * Sentence counting for line- and document-level rules. countTokenSentences follows spaCy's
+ * sentencizer over word tokens, which is what datatrove's C4 filter counts. countSentences
+ * is a scanner over character classes that needs whitespace after an ASCII terminal. Neither
+ * uses `Intl.Segmenter`, because ICU's English sentence breaks (Node 20, ICU 78) split
+ * after "Mr.".
  */
 
 import { isAlphanumericCodePoint, isSentenceTerminalCodePoint, isWhitespaceCodePoint } from './chars.js';
+import { isDatatroveTerminalCodePoint } from './words.js';
 
 // Lower-case words that take a dot without ending a sentence.
 const ABBREVIATIONS = new Set([
@@ -124,4 +127,38 @@ export function countSentences(text: string): number {
     i = j;
   }
   return hasContent ? count + 1 : count;
+}
+
+/** True for a token that is one sentence terminal of datatrove's list, such as `.` or `。`. */
+function isTerminalToken(token: string): boolean {
+  const cp = token.codePointAt(0);
+  return cp !== undefined && token.length === (cp > 0xffff ? 2 : 1) && isDatatroveTerminalCodePoint(cp);
+}
+
+/** True when every character of `token` is punctuation (Unicode category P), as spaCy's `is_punct`. */
+function isPunctuationToken(token: string): boolean {
+  return /^\p{P}+$/u.test(token);
+}
+
+/**
+ * Counts sentences over word tokens by the rule of spaCy's sentencizer (3.8). A token that
+ * is a single terminal marks the end of a sentence. The next sentence starts at the first
+ * later token that is neither punctuation nor a terminal. So `."` ends a sentence, and
+ * `...` (one token) does not. Neither does the dot of `Mr.` or `U.S.`, which stays on the
+ * word. Returns 0 for no tokens.
+ */
+export function countTokenSentences(tokens: readonly string[]): number {
+  if (tokens.length === 0) return 0;
+  let count = 1;
+  let afterTerminal = false;
+  for (const token of tokens) {
+    const terminal = isTerminalToken(token);
+    if (afterTerminal && !terminal && !isPunctuationToken(token)) {
+      count++;
+      afterTerminal = false;
+    } else if (terminal) {
+      afterTerminal = true;
+    }
+  }
+  return count;
 }

@@ -23,10 +23,16 @@ describe('stopWordsFor', () => {
 });
 
 describe('countStopWords', () => {
+  it('counts occurrences and distinct words, matching case', () => {
+    const tokens = tokenizeWords('The cat and the dog sat with The owner');
+
+    expect(countStopWords(tokens, stopWordsFor('en')!)).toEqual({ occurrences: 3, distinct: 3 });
+  });
+
   it('counts occurrences and distinct words, ignoring case', () => {
     const tokens = tokenizeWords('The cat and the dog sat with The owner');
 
-    expect(countStopWords(tokens, stopWordsFor('en')!)).toEqual({ occurrences: 5, distinct: 3 });
+    expect(countStopWords(tokens, stopWordsFor('en')!, true)).toEqual({ occurrences: 5, distinct: 3 });
   });
 
   it('finds Chinese stop words among segmented words', () => {

@@ -2,8 +2,9 @@
  * Small stop-word lists: very frequent function words whose absence marks text that is not
  * running prose (link lists, tables, keyword stuffing). The lists only need to be common
  * enough that real prose of a few dozen words contains several of them. They are not
- * complete stop-word inventories. Entries are lower case and are compared with lower-cased
- * tokens. Chinese, Japanese and Thai entries are the words that ICU segmentation yields.
+ * complete stop-word inventories. Entries are lower case, so a capitalised token matches
+ * only when the caller ignores case. Chinese, Japanese and Thai entries are the words that
+ * ICU segmentation yields.
  */
 
 import { primaryLanguage } from './script-profile.js';
@@ -45,8 +46,11 @@ export interface StopWordCounts {
   distinct: number;
 }
 
-/** Counts the tokens that are in `stopWords`, comparing lower-cased tokens. */
-export function countStopWords(tokens: readonly string[], stopWords: ReadonlySet<string>): StopWordCounts {
+/**
+ * Counts the tokens that are in `stopWords`. With `ignoreCase`, tokens are lower-cased
+ * first, so `stopWords` must then hold lower-case words.
+ */
+export function countStopWords(tokens: readonly string[], stopWords: ReadonlySet<string>, ignoreCase = false): StopWordCounts {
   let maxLength = 0;
   for (const word of stopWords) maxLength = Math.max(maxLength, word.length);
 
@@ -55,10 +59,10 @@ export function countStopWords(tokens: readonly string[], stopWords: ReadonlySet
   for (const token of tokens) {
     // Tokens longer than every stop word cannot match, so they skip the lower-casing.
     if (token.length > maxLength) continue;
-    const lower = token.toLowerCase();
-    if (stopWords.has(lower)) {
+    const key = ignoreCase ? token.toLowerCase() : token;
+    if (stopWords.has(key)) {
       occurrences++;
-      found.add(lower);
+      found.add(key);
     }
   }
   return { occurrences, distinct: found.size };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countLineWords, hasLetter, isSymbolToken, tokenizeWords } from './words.js';
+import { MAX_EXCEPTION_LENGTH, wordExceptionKeys } from './word-exceptions.js';
+import { countLineWords, hasLetter, isDatatrovePunctuationToken, isSymbolToken, tokenizeWords } from './words.js';
 
 describe('tokenizeWords', () => {
   it('splits punctuation off word ends', () => {
@@ -22,12 +23,42 @@ describe('tokenizeWords', () => {
     expect(tokenizeWords("don't it's we’re")).toEqual(['do', "n't", 'it', "'s", 'we', '’re']);
   });
 
-  it('keeps a punctuation-only chunk whole', () => {
-    expect(tokenizeWords('a -- b • c ##')).toEqual(['a', '--', 'b', '•', 'c', '##']);
+  it('splits prefix punctuation off one character at a time', () => {
+    // '-' is no prefix or suffix for spaCy, while '#' is both.
+    expect(tokenizeWords('a -- b • c ##')).toEqual(['a', '--', 'b', '•', 'c', '#', '#']);
   });
 
-  it('keeps inner punctuation inside the word', () => {
-    expect(tokenizeWords('e-mail example.com a#b')).toEqual(['e-mail', 'example.com', 'a#b']);
+  it('splits hyphens, slashes and colons between letters', () => {
+    expect(tokenizeWords('t-shirt his/her people:fer e-mail')).toEqual([
+      't', '-', 'shirt', 'his', '/', 'her', 'people', ':', 'fer', 'e', '-', 'mail',
+    ]);
+  });
+
+  it('keeps numbers, URLs and inner symbols whole', () => {
+    expect(tokenizeWords('COVID-19 1/2 10:30 example.com https://a.example.org/x-y a#b |Tuesday')).toEqual([
+      'COVID-19', '1/2', '10:30', 'example.com', 'https://a.example.org/x-y', 'a#b', '|Tuesday',
+    ]);
+  });
+
+  it('splits a dot between lower and upper case', () => {
+    expect(tokenizeWords('customer.These')).toEqual(['customer', '.', 'These']);
+  });
+
+  it('splits units and currency after a number', () => {
+    expect(tokenizeWords('5km 100MB 50% $20 3pm')).toEqual(['5', 'km', '100', 'MB', '50', '%', '$', '20', '3', 'pm']);
+  });
+
+  it('keeps common abbreviations and emoticons whole', () => {
+    expect(tokenizeWords('Mr. Smith (TX): and/or :) Ph.D.')).toEqual(['Mr.', 'Smith', '(', 'TX', '):', 'and/or', ':)', 'Ph.D.']);
+  });
+
+  it('applies English exceptions to English and unknown text only', () => {
+    expect(tokenizeWords('im Haus', 'en')).toEqual(['i', 'm', 'Haus']);
+    expect(tokenizeWords('im Haus', 'de')).toEqual(['im', 'Haus']);
+  });
+
+  it('keeps a byte order mark as a token like spaCy', () => {
+    expect(tokenizeWords('\ufeff\n\nThe text')).toEqual(['\ufeff', 'The', 'text']);
   });
 
   it('returns no tokens for empty or blank text', () => {
@@ -102,7 +133,38 @@ describe('countLineWords', () => {
     expect(countLineWords('你好。')).toBe(1);
   });
 
+  it('counts spaceless text by whitespace when not segmenting', () => {
+    expect(countLineWords('我们在北京工作。', 'zh', false)).toBe(1);
+    expect(countLineWords('我们 在 北京', 'zh', false)).toBe(3);
+  });
+
   it('returns 0 for a blank line', () => {
     expect(countLineWords('   ')).toBe(0);
+  });
+});
+
+describe('isDatatrovePunctuationToken', () => {
+  it('accepts ASCII and listed CJK punctuation', () => {
+    for (const token of [',', '...', '—', '#', '。', '，', '|', '１']) {
+      expect(isDatatrovePunctuationToken(token), token).toBe(true);
+    }
+  });
+
+  it('rejects symbols that datatrove does not list', () => {
+    for (const token of ['•', '€', '©', '‘', 'a', '2024']) {
+      expect(isDatatrovePunctuationToken(token), token).toBe(false);
+    }
+  });
+});
+
+describe('word exceptions', () => {
+  it('fit within MAX_EXCEPTION_LENGTH', () => {
+    const longest = Math.max(...wordExceptionKeys().map((key) => key.length));
+
+    expect(longest).toBeLessThanOrEqual(MAX_EXCEPTION_LENGTH);
+  });
+
+  it('split contractions and keep ordinary words', () => {
+    expect(tokenizeWords("can't won't cannot dont well its")).toEqual(['ca', "n't", 'wo', "n't", 'can', 'not', 'do', 'nt', 'well', 'its']);
   });
 });

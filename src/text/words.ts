@@ -1,12 +1,15 @@
 /**
  * Word tokenization for quality measures. Space-delimited text is split on whitespace, and
- * punctuation at either end of a word becomes its own token, roughly as NLTK's Treebank
- * tokenizer does for English. Runs of Han, kana, Thai and other spaceless scripts go through
- * ICU dictionary segmentation (`Intl.Segmenter`), so Chinese yields dictionary words.
+ * each chunk is split further by spaCy-style affix and infix rules (word-affixes.ts), so
+ * word counts match the spaCy tokenizer that datatrove uses for English. Runs of Han, kana,
+ * Thai and other spaceless scripts go through ICU dictionary segmentation
+ * (`Intl.Segmenter`), so Chinese yields dictionary words.
  */
 
-import { isLetterCodePoint, isPunctuationOrSymbolCodePoint, isWhitespaceCodePoint } from './chars.js';
+import { isLetterCodePoint, isPunctuationOrSymbolCodePoint, isSentenceTerminalCodePoint, isWhitespaceCodePoint } from './chars.js';
 import { isSpacelessCodePoint } from './script.js';
+import { primaryLanguage } from './script-profile.js';
+import { splitChunkLikeSpacy } from './word-affixes.js';
 
 const segmenters = new Map<string, Intl.Segmenter>();
 
@@ -26,40 +29,60 @@ function wordSegmenter(lang: string | null | undefined): Intl.Segmenter {
   return segmenter;
 }
 
+/**
+ * True for whitespace between chunks. U+FEFF (byte order mark) is not whitespace for
+ * Python's `str.isspace()`, so spaCy keeps it as a token, and so does this tokenizer.
+ */
+function isChunkSeparator(unit: number): boolean {
+  return unit !== 0xfeff && isWhitespaceCodePoint(unit);
+}
+
 /** True when code unit `unit` could start a spaceless-script character: all such scripts start at U+0E00 or lie in the astral planes. */
 function mayBeSpaceless(unit: number): boolean {
   return unit >= 0x0e00;
 }
 
 /**
+ * True when English exceptions apply: for English, and for text of unknown language, where
+ * datatrove's filters default to English too.
+ */
+function usesEnglishRules(lang: string | null | undefined): boolean {
+  if (lang === null || lang === undefined) return true;
+  const primary = primaryLanguage(lang);
+  return primary === 'en' || primary === 'und';
+}
+
+/**
  * Splits `text` into word and punctuation tokens, whitespace dropped.
  *
- * A whitespace-separated chunk without spaceless-script characters is split Treebank-style.
- * Leading and trailing punctuation become separate tokens, and a run of dots stays one token
- * (`...`). A trailing dot stays on abbreviations with inner dots (`U.S.`, `e.g.`). English
- * contractions are split (`don't` gives `do` + `n't`). A chunk of only punctuation is one
- * token (`--`, `•`). A chunk with spaceless-script characters is segmented by ICU for `lang`,
- * and its punctuation segments are kept as tokens.
+ * A whitespace-separated chunk without spaceless-script characters is split as spaCy's
+ * English tokenizer splits it (see splitChunkLikeSpacy). Leading and trailing punctuation
+ * become separate tokens, and a run of dots stays one token (`...`). Abbreviations keep
+ * their dot (`U.S.`, `e.g.`, `Mr.`), contractions are split (`don't` gives `do` + `n't`),
+ * and `-`, `/` and `:` between letters split a word (`t-shirt` gives `t`, `-`, `shirt`).
+ * A chunk with spaceless-script characters is segmented by ICU for `lang`, and its
+ * punctuation segments are kept as tokens.
  */
 export function tokenizeWords(text: string, lang?: string | null): string[] {
   const tokens: string[] = [];
+  const english = usesEnglishRules(lang);
   const length = text.length;
   let i = 0;
   while (i < length) {
-    while (i < length && isWhitespaceCodePoint(text.charCodeAt(i))) i++;
+    while (i < length && isChunkSeparator(text.charCodeAt(i))) i++;
     if (i >= length) break;
 
     const start = i;
     let spaceless = false;
     while (i < length) {
       const unit = text.charCodeAt(i);
-      if (isWhitespaceCodePoint(unit)) break;
+      if (isChunkSeparator(unit)) break;
       if (!spaceless && mayBeSpaceless(unit)) spaceless = isSpacelessCodePoint(text.codePointAt(i)!);
       i++;
     }
 
     if (spaceless) segmentChunk(text.slice(start, i), lang, tokens);
-    else splitChunk(text, start, i, tokens);
+    else splitChunkLikeSpacy(text.slice(start, i), tokens, english);
   }
   return tokens;
 }
@@ -75,93 +98,6 @@ function segmentChunk(chunk: string, lang: string | null | undefined, tokens: st
     }
     dotsStart = segment.segment === '.' ? tokens.length : -1;
     tokens.push(segment.segment);
-  }
-}
-
-/** Returns the index after the punctuation token that starts at `i`: a run of dots, or one code point. */
-function punctuationTokenEnd(text: string, i: number, end: number): number {
-  if (text.charCodeAt(i) === 0x2e) {
-    let j = i + 1;
-    while (j < end && text.charCodeAt(j) === 0x2e) j++;
-    return j;
-  }
-  return i + (text.codePointAt(i)! > 0xffff ? 2 : 1);
-}
-
-function isPunctuationAt(text: string, i: number): boolean {
-  return isPunctuationOrSymbolCodePoint(text.codePointAt(i)!);
-}
-
-/** Index of the code point that ends just before `end`. */
-function previousCodePointStart(text: string, end: number): number {
-  const unit = text.charCodeAt(end - 1);
-  return unit >= 0xdc00 && unit <= 0xdfff && end >= 2 ? end - 2 : end - 1;
-}
-
-/** True for letters with inner dots, such as `U.S` or `e.g` (the final dot already removed). */
-function isDottedAbbreviation(text: string, start: number, end: number): boolean {
-  let dots = 0;
-  for (let i = start; i < end; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit === 0x2e) dots++;
-    else if (!isLetterCodePoint(unit)) return false;
-  }
-  return dots > 0;
-}
-
-const CONTRACTION_SUFFIXES = ["n't", "'s", "'re", "'ve", "'ll", "'d", "'m"];
-
-/** Length of an English contraction suffix ending the word, or 0. Accepts ' and ’. */
-function contractionSuffixLength(word: string): number {
-  const normalized = word.includes('\u2019') ? word.replaceAll('\u2019', "'").toLowerCase() : word.toLowerCase();
-  for (const suffix of CONTRACTION_SUFFIXES) {
-    if (normalized.length > suffix.length && normalized.endsWith(suffix)) return suffix.length;
-  }
-  return 0;
-}
-
-function splitChunk(text: string, start: number, end: number, tokens: string[]): void {
-  let core = start;
-  while (core < end && isPunctuationAt(text, core)) core = punctuationTokenEnd(text, core, end);
-  if (core >= end) {
-    tokens.push(text.slice(start, end));
-    return;
-  }
-
-  let coreEnd = end;
-  while (coreEnd > core) {
-    const last = previousCodePointStart(text, coreEnd);
-    if (!isPunctuationAt(text, last)) break;
-    coreEnd = last;
-  }
-  // Keep the dot of abbreviations such as "U.S." or "e.g." on the word.
-  if (
-    coreEnd < end &&
-    text.charCodeAt(coreEnd) === 0x2e &&
-    punctuationTokenEnd(text, coreEnd, end) === coreEnd + 1 &&
-    isDottedAbbreviation(text, core, coreEnd)
-  ) {
-    coreEnd++;
-  }
-
-  for (let i = start; i < core; ) {
-    const next = punctuationTokenEnd(text, i, core);
-    tokens.push(text.slice(i, next));
-    i = next;
-  }
-
-  const word = text.slice(core, coreEnd);
-  const suffixLength = word.includes("'") || word.includes('\u2019') ? contractionSuffixLength(word) : 0;
-  if (suffixLength > 0) {
-    tokens.push(word.slice(0, word.length - suffixLength), word.slice(word.length - suffixLength));
-  } else {
-    tokens.push(word);
-  }
-
-  for (let i = coreEnd; i < end; ) {
-    const next = punctuationTokenEnd(text, i, end);
-    tokens.push(text.slice(i, next));
-    i = next;
   }
 }
 
@@ -185,11 +121,12 @@ export function hasLetter(token: string): boolean {
 
 /**
  * Counts the words of a line for line-level rules: word-like ICU segments when the line
- * contains spaceless-script characters, otherwise whitespace-separated chunks.
+ * contains spaceless-script characters and `segmentSpaceless` is set, otherwise
+ * whitespace-separated chunks.
  */
-export function countLineWords(line: string, lang?: string | null): number {
+export function countLineWords(line: string, lang?: string | null, segmentSpaceless = true): number {
   let spaceless = false;
-  for (let i = 0; i < line.length && !spaceless; i++) {
+  for (let i = 0; i < line.length && segmentSpaceless && !spaceless; i++) {
     if (mayBeSpaceless(line.charCodeAt(i))) spaceless = isSpacelessCodePoint(line.codePointAt(i)!);
   }
 
@@ -208,4 +145,42 @@ export function countLineWords(line: string, lang?: string | null): number {
     inWord = !space;
   }
   return count;
+}
+
+// Non-ASCII characters of datatrove 0.10.1's punctuation list (`PUNCTUATION` in
+// datatrove/utils/text.py) other than sentence terminals. It includes the full-width `１`.
+const DATATROVE_EXTRA_PUNCTUATION = new Set([...'«´»–—’“”„…∶━►、。〈〉《》「」【】！％（），．１：；？～']);
+
+/** True for a character of datatrove's punctuation list (see isDatatrovePunctuationToken). */
+function isDatatrovePunctuationCodePoint(cp: number): boolean {
+  if (cp < 0xa0) {
+    // ASCII punctuation, and control characters other than tab and line feed.
+    const asciiPunctuation = (cp >= 0x21 && cp <= 0x2f) || (cp >= 0x3a && cp <= 0x40) || (cp >= 0x5b && cp <= 0x60) || (cp >= 0x7b && cp <= 0x7e);
+    const control = cp <= 0x08 || (cp >= 0x0b && cp <= 0x1f) || cp >= 0x7f;
+    return asciiPunctuation || control;
+  }
+  return DATATROVE_EXTRA_PUNCTUATION.has(String.fromCodePoint(cp)) || isDatatroveTerminalCodePoint(cp);
+}
+
+/**
+ * True for a sentence terminal as datatrove 0.10.1 lists them (`TERMINAL_PUNCTUATION`):
+ * the Unicode Sentence_Terminal characters, without `…` and the one-dot leader `․`.
+ *
+ * NOTE: Unicode versions differ in a few rare terminals (Khmer, Balinese, vertical forms),
+ * which this test takes from the JS engine's Unicode data.
+ */
+export function isDatatroveTerminalCodePoint(cp: number): boolean {
+  return cp !== 0x2026 && cp !== 0x2024 && isSentenceTerminalCodePoint(cp);
+}
+
+/**
+ * True when every character of `token` is in datatrove's punctuation list, which its Gopher
+ * quality filter uses to tell words from punctuation. Unlike isSymbolToken, `•`, `€`, `©`
+ * or `‘` are not in the list, so such tokens count as words.
+ */
+export function isDatatrovePunctuationToken(token: string): boolean {
+  for (const ch of token) {
+    if (!isDatatrovePunctuationCodePoint(ch.codePointAt(0)!)) return false;
+  }
+  return true;
 }

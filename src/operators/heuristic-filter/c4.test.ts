@@ -42,6 +42,27 @@ describe('checkC4 sentences', () => {
     expect(check(FIVE_SENTENCES.join(' ')).signals.c4_sentence_count).toBe(5);
   });
 
+  it('counts sentences like the spaCy sentencizer', () => {
+    const cases: [string, number][] = [
+      ['Call the customer.These notes are old.', 2],
+      ['Mr. Smith met Dr. Jones in the U.S. today.', 1],
+      ['It was late... we stayed anyway.', 1],
+      ['He said "stop." Then he left.', 2],
+      ['Prices rose 3.5 percent in 2020.', 1],
+      ['The list ends here, etc. and more follows.', 2],
+    ];
+    for (const [line, count] of cases) {
+      expect(check(line, { minSentences: null }).signals.c4_sentence_count, line).toBe(count);
+    }
+  });
+
+  it('counts sentences at whitespace after terminals with the whitespace splitter', () => {
+    const config = { minSentences: null, sentenceSplitter: 'whitespace' as const };
+
+    expect(check('Call the customer.These notes are old.', config).signals.c4_sentence_count).toBe(1);
+    expect(check('The list ends here, etc. and more follows.', config).signals.c4_sentence_count).toBe(1);
+  });
+
   it('rejects an empty or blank document', () => {
     for (const text of ['', '  \n\n \t']) {
       const { failure, signals } = check(text);
@@ -93,9 +114,21 @@ describe('checkC4 line rules', () => {
   });
 
   it('removes citation markers before the punctuation check', () => {
-    const { keptText } = check(withLine('The port was rebuilt in 1850.[1] It burned later.[citation needed] [edit]'));
+    const { keptText } = check(withLine('The port was rebuilt in 1850.[1] It burned later.[citation needed][edit]'));
 
     expect(keptText.split('\n').at(-1)).toBe('The port was rebuilt in 1850. It burned later.');
+  });
+
+  it('drops a line whose last marker follows a space', () => {
+    // Removing ' [edit]' leaves 'later. ', which does not end in punctuation, as in datatrove.
+    const { signals } = check(withLine('The port was rebuilt in 1850. It burned later. [edit]'));
+
+    expect(signals.c4_lines_removed).toBe(1);
+  });
+
+  it('counts words per line before removing markers', () => {
+    // 'Rebuilt [1] twice.' has three words as written and two without the marker.
+    expect(check(withLine('Rebuilt [1] twice.')).signals.c4_lines_removed).toBe(0);
   });
 
   it('does not count blank lines as removed', () => {
@@ -170,7 +203,22 @@ describe('checkC4 on Chinese', () => {
     expect(signals.c4_lines_removed).toBe(2);
   });
 
+  it('counts whitespace words in spaceless lines when not segmenting', () => {
+    // Each line ends in an ASCII dot but has no spaces, so it is one word, as datatrove counts it.
+    const asciiEnds = CHINESE.map((line) => `${line.slice(0, -1)}.`);
+    const { failure, signals } = check(asciiEnds.join('\n'), { segmentSpacelessLineWords: false });
+
+    expect(signals.c4_lines_removed).toBe(3);
+    expect(failure?.rule).toBe('c4_too_few_sentences');
+    expect(check(asciiEnds.join('\n')).signals.c4_lines_removed).toBe(0);
+  });
+
   it('keeps a Chinese line ending in a closing quote', () => {
     expect(check([...CHINESE, '他说：“我们明天再去北京。”'].join('\n')).signals.c4_lines_removed).toBe(0);
+  });
+
+  it('keeps full-width endings only in mostly spaceless text', () => {
+    // An English line ending in a curly quote is dropped, as C4 accepts only ASCII endings.
+    expect(check([...FIVE_SENTENCES, 'She called it “the best harbour.”'].join('\n')).signals.c4_lines_removed).toBe(1);
   });
 });

@@ -2,12 +2,14 @@
  * C4 rules (Raffel et al. 2020) with the defaults of datatrove's C4QualityFilter. Most
  * rules drop single lines (boilerplate, navigation, code, cookie notices), two reject the
  * whole document (lorem ipsum, curly brackets), and the document needs enough sentences
- * in its kept lines.
+ * in its kept lines. As in datatrove 0.10.1, the words of a line are counted before
+ * citation markers are removed, and sentences are counted by spaCy's sentencizer rule
+ * unless `sentenceSplitter` is `whitespace`.
  */
 
 import { codePointLength, isWhitespaceCodePoint } from '../../text/chars.js';
-import { countSentences } from '../../text/sentences.js';
-import { countLineWords } from '../../text/words.js';
+import { countSentences, countTokenSentences } from '../../text/sentences.js';
+import { countLineWords, tokenizeWords } from '../../text/words.js';
 import type { C4Config } from './config.js';
 import { isCheckActive, type MeasuredText, type Signals } from './document.js';
 import type { RuleFailure } from './reasons.js';
@@ -57,23 +59,33 @@ export function checkC4(
     return { failure, keptText: doc.text, linesRemoved };
   };
 
-  for (const rawLine of doc.lines) {
-    let line = rawLine.trim();
-    // Blank lines separate paragraphs; dropping them is not a content change worth counting.
-    if (line === '') continue;
+  const lineEndings = doc.isMostlySpaceless
+    ? [...config.lineEndPunctuation, ...config.spacelessLineEndPunctuation]
+    : config.lineEndPunctuation;
+  const countLineSentences =
+    config.sentenceSplitter === 'spacy-sentencizer'
+      ? (line: string) => countTokenSentences(tokenizeWords(line, doc.lang))
+      : countSentences;
 
-    if (config.maxWordLength !== null && hasLongWord(line, config.maxWordLength)) {
+  for (const rawLine of doc.lines) {
+    const original = rawLine.trim();
+    // Blank lines separate paragraphs; dropping them is not a content change worth counting.
+    if (original === '') continue;
+
+    if (config.maxWordLength !== null && hasLongWord(original, config.maxWordLength)) {
       linesRemoved++;
       continue;
     }
+    let line = original;
     if (config.removeCitations && line.includes('[')) {
-      line = line.replace(CITATION, '').trim();
+      // datatrove removes the markers without trimming again, so `text [1]` ends in a space.
+      line = line.replace(CITATION, '');
     }
-    if (config.dropLinesWithoutTerminalPunctuation && (!endsWithAny(line, config.lineEndPunctuation) || line.endsWith('...'))) {
+    if (config.dropLinesWithoutTerminalPunctuation && (!endsWithAny(line, lineEndings) || line.endsWith('...'))) {
       linesRemoved++;
       continue;
     }
-    if (config.minWordsPerLine !== null && countLineWords(line, doc.lang) < config.minWordsPerLine) {
+    if (config.minWordsPerLine !== null && countLineWords(original, doc.lang, config.segmentSpacelessLineWords) < config.minWordsPerLine) {
       linesRemoved++;
       continue;
     }
@@ -99,7 +111,7 @@ export function checkC4(
     }
 
     keptLines.push(line);
-    sentences += countSentences(line);
+    sentences += countLineSentences(line);
   }
 
   signals.c4_lines_removed = linesRemoved;
@@ -112,5 +124,6 @@ export function checkC4(
       value: sentences,
     });
   }
-  return { failure: null, keptText: keptLines.join('\n'), linesRemoved };
+  // datatrove strips the joined text, which removes a space that citation removal left.
+  return { failure: null, keptText: keptLines.join('\n').trim(), linesRemoved };
 }

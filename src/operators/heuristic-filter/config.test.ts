@@ -113,3 +113,95 @@ describe('parseHeuristicFilterConfig', () => {
     expect(parseHeuristicFilterConfig({ c4: { policyPhrases: ['Cookie Settings'] } }).c4.policyPhrases).toEqual(['cookie settings']);
   });
 });
+
+describe('parseHeuristicFilterConfig datatrove options', () => {
+  it('defaults to datatrove counting', () => {
+    const config = parseHeuristicFilterConfig({});
+
+    expect(config.gopherQuality.alphaRatioDenominator).toBe('tokens');
+    expect(config.gopherQuality.spacelessAlphaRatioDenominator).toBe('words');
+    expect(config.gopherQuality.punctuation).toBe('datatrove');
+    expect(config.gopherQuality.countBlankLines).toBe(true);
+    expect(config.gopherQuality.stopWordsIgnoreCase).toBe(false);
+    expect(config.gopherRepetition.topNGramMustRepeat).toBe(false);
+    expect(config.gopherRepetition.ignoreBlankLines).toBe(false);
+    expect(config.c4.sentenceSplitter).toBe('spacy-sentencizer');
+    expect(config.c4.lineEndPunctuation).toEqual(['.', '?', '!', '"', "'"]);
+    expect(config.fineweb.lenientLineEnds).toBe(false);
+  });
+
+  it('names the allowed values of an invalid choice', () => {
+    expect(errorFor({ c4: { sentenceSplitter: 'nltk' } })).toBe(
+      'heuristic-filter.c4.sentenceSplitter must be one of spacy-sentencizer, whitespace (got "nltk")',
+    );
+  });
+});
+
+describe('parseHeuristicFilterConfig profile', () => {
+  it('defaults to the language-aware profile', () => {
+    const config = parseHeuristicFilterConfig({});
+
+    expect(config.profile).toBe('language-aware');
+    expect(config.gopherRepetition.spacelessNGramScale).toBe(2);
+    expect(config.gopherQuality.minSpacelessMeanWordLength).toBe(1.2);
+    expect(config.gopherQuality.maxSpacelessMeanWordLength).toBe(5);
+    expect(config.gopherQuality.stopWordsLanguage).toBeNull();
+    expect(config.c4.spacelessLineEndPunctuation).toContain('。');
+    expect(config.c4.segmentSpacelessLineWords).toBe(true);
+    expect(config.fineweb.maxSpacelessShortLineLength).toBe(10);
+  });
+
+  it('datatrove profile drops per-language settings', () => {
+    const config = parseHeuristicFilterConfig({ profile: 'datatrove' });
+
+    expect(config.profile).toBe('datatrove');
+    expect(config.gopherRepetition.spacelessNGramScale).toBe(1);
+    expect(config.gopherQuality.minSpacelessMeanWordLength).toBe(3);
+    expect(config.gopherQuality.maxSpacelessMeanWordLength).toBe(10);
+    expect(config.gopherQuality.spacelessAlphaRatioDenominator).toBe('tokens');
+    expect(config.gopherQuality.stopWordsLanguage).toBe('en');
+    expect(config.c4.spacelessLineEndPunctuation).toEqual([]);
+    expect(config.c4.segmentSpacelessLineWords).toBe(false);
+    expect(config.fineweb.maxSpacelessShortLineLength).toBe(30);
+  });
+
+  it('datatrove profile follows configured general thresholds', () => {
+    const config = parseHeuristicFilterConfig({
+      profile: 'datatrove',
+      gopherQuality: { minMeanWordLength: 2, maxMeanWordLength: null, alphaRatioDenominator: 'words' },
+      fineweb: { maxShortLineLength: 20 },
+    });
+
+    expect(config.gopherQuality.minSpacelessMeanWordLength).toBe(2);
+    expect(config.gopherQuality.maxSpacelessMeanWordLength).toBeNull();
+    expect(config.gopherQuality.spacelessAlphaRatioDenominator).toBe('words');
+    expect(config.fineweb.maxSpacelessShortLineLength).toBe(20);
+  });
+
+  it('rejects an unknown profile', () => {
+    expect(errorFor({ profile: 'fineweb' })).toBe('heuristic-filter.profile must be one of language-aware, datatrove (got "fineweb")');
+  });
+
+  it('rejects options the datatrove profile sets', () => {
+    const message = errorFor({
+      profile: 'datatrove',
+      gopherRepetition: { spacelessNGramScale: 2 },
+      c4: { spacelessLineEndPunctuation: ['。'] },
+    });
+
+    expect(message).toContain(
+      "heuristic-filter.gopherRepetition.spacelessNGramScale is set by profile 'datatrove', which measures every language alike; remove the option or use profile 'language-aware'",
+    );
+    expect(message).toContain("heuristic-filter.c4.spacelessLineEndPunctuation is set by profile 'datatrove'");
+  });
+
+  it('language-aware profile accepts spaceless options', () => {
+    const config = parseHeuristicFilterConfig({ profile: 'language-aware', c4: { spacelessLineEndPunctuation: ['。'] } });
+
+    expect(config.c4.spacelessLineEndPunctuation).toEqual(['。']);
+  });
+
+  it('reduces stopWordsLanguage to its primary subtag', () => {
+    expect(parseHeuristicFilterConfig({ gopherQuality: { stopWordsLanguage: 'EN-us' } }).gopherQuality.stopWordsLanguage).toBe('en');
+  });
+});

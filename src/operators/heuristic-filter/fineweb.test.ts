@@ -54,8 +54,24 @@ describe('checkFineweb', () => {
   });
 
   it('accepts other terminal line endings', () => {
-    const endings = ['。', '！', '？', '…', '."', '。”', '?)', '.   ', '!\t'];
+    const endings = ['。', '！', '？', '.', '؟', '।'];
     const { signals } = check(endings.map((end, i) => longLine(i, end)).join('\n'), only({ minPunctuatedLineRatio: 0.12 }));
+
+    expect(signals.fineweb_line_punct_ratio).toBe(1);
+  });
+
+  it('tests the last character only by default', () => {
+    // As in datatrove, a closing quote, trailing whitespace or '…' after the text is not a terminal.
+    const endings = ['…', '."', '。”', '?)', '.   ', '!\t'];
+    const { signals } = check(endings.map((end, i) => longLine(i, end)).join('\n'), only({ minPunctuatedLineRatio: 0.12 }));
+
+    expect(signals.fineweb_line_punct_ratio).toBe(0);
+  });
+
+  it('accepts closing marks and trailing whitespace with lenientLineEnds', () => {
+    const endings = ['…', '."', '。”', '?)', '.   ', '!\t'];
+    const config = only({ minPunctuatedLineRatio: 0.12, lenientLineEnds: true });
+    const { signals } = check(endings.map((end, i) => longLine(i, end)).join('\n'), config);
 
     expect(signals.fineweb_line_punct_ratio).toBe(1);
   });
@@ -88,15 +104,17 @@ describe('checkFineweb', () => {
     expect(check(['a'.repeat(31), 'b'.repeat(31)].join('\n'), config).signals.fineweb_short_line_ratio).toBe(0);
   });
 
-  it('measures CR LF and CR lines separately', () => {
+  it('splits lines at line feeds only', () => {
     const menu = ['Home', 'About', 'Products', 'Contact', 'Login'];
 
-    for (const separator of ['\n', '\r\n', '\r']) {
+    for (const separator of ['\n', '\r\n']) {
       const { failure, signals } = check(menu.join(separator), only({ maxShortLineRatio: 0.67 }));
 
       expect(signals.fineweb_short_line_ratio, JSON.stringify(separator)).toBe(1);
       expect(failure?.rule).toBe('fineweb_too_many_short_lines');
     }
+    // As in datatrove's split at '\n', lone CRs leave one line of 35 characters, which is not short.
+    expect(check(menu.join('\r'), only({ maxShortLineRatio: 0.67 })).signals.fineweb_short_line_ratio).toBe(0);
   });
 
   it('uses the spaceless short length', () => {

@@ -1,16 +1,14 @@
 /**
  * FineWeb quality rules with the defaults of datatrove's FineWebQualityFilter: enough lines
  * ending in punctuation, not too many short lines, few repeated lines, and not too many line
- * breaks per word. Lines are the non-blank lines, with trailing whitespace ignored.
- *
- * NOTE: datatrove's FineWebQualityFilter also rejects at equality for the first three ratios
- * (punctuated share <= 0.12, short share >= 0.67, repeated share >= 0.01). These checks
- * reject only past the threshold, like every other rule here, so a document exactly at one
- * of those thresholds passes here and fails in datatrove.
+ * breaks per word. As in datatrove 0.10.1, lines are the text split at `\n` with blank
+ * lines left out, and their length includes surrounding spaces and a trailing `\r`. Each
+ * ratio rejects only past its threshold, as in datatrove.
  */
 
-import { codePointLength, isSentenceTerminalCodePoint } from '../../text/chars.js';
-import { countLineBreaks, findDuplicates, nonBlankLines, trimmedEnd, trimmedStart } from '../../text/lines.js';
+import { codePointLength, isBlank, isSentenceTerminalCodePoint } from '../../text/chars.js';
+import { findDuplicates, trimmedEnd } from '../../text/lines.js';
+import { isDatatroveTerminalCodePoint } from '../../text/words.js';
 import type { FinewebConfig } from './config.js';
 import { isCheckActive, safeRatio, type MeasuredText, type Signals } from './document.js';
 import { formatMeasure, type RuleFailure } from './reasons.js';
@@ -20,11 +18,20 @@ function isClosingMark(cp: number): boolean {
   return cp === 0x22 || cp === 0x27 || cp === 0x29 || cp === 0x2019 || cp === 0x201d || cp === 0x300d || cp === 0x300f || cp === 0xff09;
 }
 
+/** True when the last character of the line is a sentence terminal of datatrove's list. */
+function endsWithTerminal(line: string): boolean {
+  const cp = line.codePointAt(line.length - 1);
+  if (cp === undefined) return false;
+  // A low surrogate at the end belongs to a supplementary character that starts one unit earlier.
+  const last = cp >= 0xdc00 && cp <= 0xdfff && line.length >= 2 ? line.codePointAt(line.length - 2)! : cp;
+  return isDatatroveTerminalCodePoint(last);
+}
+
 /**
  * True when the line, without trailing whitespace, ends in a sentence terminal (Unicode
  * Sentence_Terminal or `…`), possibly followed by one closing quote or bracket.
  */
-function endsWithTerminal(line: string): boolean {
+function endsWithTerminalLeniently(line: string): boolean {
   let end = trimmedEnd(line);
   if (end === 0) return false;
   let cp = line.codePointAt(end - 1)!;
@@ -37,6 +44,12 @@ function endsWithTerminal(line: string): boolean {
   return isSentenceTerminalCodePoint(cp);
 }
 
+function countLineFeeds(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
 /** Runs the FineWeb quality rules, writing each measure to `signals`. Returns the first failure, or null. */
 export function checkFineweb(
   doc: MeasuredText,
@@ -44,14 +57,14 @@ export function checkFineweb(
   skipRules: ReadonlySet<string>,
   signals: Signals,
 ): RuleFailure | null {
-  const lines = nonBlankLines(doc.lines);
+  const lines = doc.text.split('\n').filter((line) => !isBlank(line));
   if (lines.length === 0 && !skipRules.has('fineweb_empty')) {
     return { rule: 'fineweb_empty', reason: 'document has no non-blank lines; fineweb rejects it', value: 0 };
   }
 
   const minPunctuated = config.minPunctuatedLineRatio;
   if (isCheckActive(minPunctuated, 'fineweb_too_few_punctuated_lines', skipRules)) {
-    const punctuated = lines.filter(endsWithTerminal).length;
+    const punctuated = lines.filter(config.lenientLineEnds ? endsWithTerminalLeniently : endsWithTerminal).length;
     const punctuatedRatio = safeRatio(punctuated, lines.length);
     signals.fineweb_line_punct_ratio = punctuatedRatio;
     if (punctuatedRatio < minPunctuated) {
@@ -68,7 +81,7 @@ export function checkFineweb(
   if (maxShortLength !== null && isCheckActive(maxShortRatio, 'fineweb_too_many_short_lines', skipRules)) {
     let short = 0;
     for (const line of lines) {
-      if (codePointLength(line, trimmedStart(line), trimmedEnd(line)) <= maxShortLength) short++;
+      if (codePointLength(line) <= maxShortLength) short++;
     }
     const shortRatio = safeRatio(short, lines.length);
     signals.fineweb_short_line_ratio = shortRatio;
@@ -83,8 +96,7 @@ export function checkFineweb(
 
   const maxDuplicateChars = config.maxDuplicateLineCharRatio;
   if (isCheckActive(maxDuplicateChars, 'fineweb_too_many_duplicate_line_chars', skipRules)) {
-    let charsWithoutBreaks = 0;
-    for (const line of doc.lines) charsWithoutBreaks += codePointLength(line);
+    const charsWithoutBreaks = doc.length - countLineFeeds(doc.text);
     const duplicateRatio = safeRatio(findDuplicates(lines).chars, charsWithoutBreaks);
     signals.fineweb_char_dup_ratio = duplicateRatio;
     if (duplicateRatio > maxDuplicateChars) {
@@ -98,7 +110,7 @@ export function checkFineweb(
 
   const maxBreaks = config.maxLineBreakWordRatio;
   if (isCheckActive(maxBreaks, 'fineweb_too_many_line_breaks', skipRules)) {
-    const lineBreaks = countLineBreaks(doc.text);
+    const lineBreaks = countLineFeeds(doc.text);
     const breakRatio = safeRatio(lineBreaks, doc.tokens.length);
     signals.fineweb_list_ratio = breakRatio;
     if (breakRatio > maxBreaks) {

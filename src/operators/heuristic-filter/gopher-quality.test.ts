@@ -97,8 +97,8 @@ describe('checkGopherQuality', () => {
   });
 
   it('rejects over 0.1 ellipses per token', () => {
-    // 100 tokens with 6 inner '...' and 5 inner '…': 11 ellipses.
-    const text = `${prose(89)} ${'ab...cd '.repeat(6)}${'ab…cd '.repeat(5)}`;
+    // 78 words, then 6 'ab...' and 5 'ab…' that split into a word and an ellipsis: 100 tokens, 11 ellipses.
+    const text = `${prose(78)} ${'ab... '.repeat(6)}${'ab… '.repeat(5)}`;
     const { failure } = check(text);
 
     expect(failure?.rule).toBe('gopher_too_many_ellipses');
@@ -106,7 +106,11 @@ describe('checkGopherQuality', () => {
   });
 
   it('keeps exactly 0.1 ellipses per token', () => {
-    expect(check(`${prose(90)} ${'ab...cd '.repeat(5)}${'ab…cd '.repeat(5)}`).failure).toBeNull();
+    // 79 words, 10 words with an ellipsis each, and a final word so the line does not end in one.
+    const { failure, signals } = check(`${prose(79)} ${'ab... '.repeat(5)}${'ab… '.repeat(5)}end`);
+
+    expect(failure).toBeNull();
+    expect(signals.gopher_ellipsis_word_ratio).toBe(0.1);
   });
 
   it('rejects more than 90% bullet lines', () => {
@@ -124,9 +128,18 @@ describe('checkGopherQuality', () => {
     expect(check(lines.join('\n')).failure).toBeNull();
   });
 
-  it('leaves blank lines out of the bullet ratio', () => {
+  it('counts blank lines in the bullet ratio by default', () => {
+    // 10 bullet lines and 9 blank lines between them: 10 / 19, as datatrove counts.
     const lines = Array.from({ length: 10 }, () => `• ${prose(6)}`);
     const { failure, signals } = check(lines.join('\n\n'));
+
+    expect(signals.gopher_bullet_line_ratio).toBeCloseTo(10 / 19);
+    expect(failure).toBeNull();
+  });
+
+  it('leaves blank lines out of the bullet ratio without countBlankLines', () => {
+    const lines = Array.from({ length: 10 }, () => `• ${prose(6)}`);
+    const { failure, signals } = check(lines.join('\n\n'), { countBlankLines: false });
 
     expect(signals.gopher_bullet_line_ratio).toBe(1);
     expect(failure?.rule).toBe('gopher_too_many_bullet_lines');
@@ -156,11 +169,20 @@ describe('checkGopherQuality', () => {
     expect(failure?.value).toBeCloseTo(0.79);
   });
 
-  it('keeps exactly 80% letter words', () => {
-    const { failure, signals } = check(`${prose(80)} ${'2024 '.repeat(20)} , , , . . .`);
+  it('keeps exactly 80% letter tokens', () => {
+    const { failure, signals } = check(`${prose(80)} ${'2024 '.repeat(14)} , , , . . .`);
 
     expect(failure).toBeNull();
     expect(signals.gopher_alpha_word_ratio).toBe(0.8);
+  });
+
+  it('counts punctuation tokens in the letter share by default', () => {
+    // 80 letter words and 20 punctuation tokens: 80 / 100 over tokens, 80 / 80 over words.
+    const text = `${prose(80)} ${', '.repeat(10)}${'. '.repeat(10)}, !`;
+
+    expect(check(text).failure?.rule).toBe('gopher_too_few_alpha_words');
+    expect(check(text).failure?.reason).toBe('80 of 102 tokens (0.7843) contain a letter; gopher requires at least 0.8');
+    expect(check(text, { alphaRatioDenominator: 'words' }).signals.gopher_alpha_word_ratio).toBe(1);
   });
 
   it('rejects with one distinct stop word', () => {
@@ -173,10 +195,25 @@ describe('checkGopherQuality', () => {
     expect(failure?.reason).toBe("document contains 1 different stop words of language 'en'; gopher requires at least 2");
   });
 
-  it('keeps two distinct stop words, in any case', () => {
+  it('matches stop words case-sensitively by default', () => {
+    // As in datatrove, "The" and "AND" are not the stop words "the" and "and".
     const text = 'The river runs north past stone walls AND '.repeat(10);
 
-    expect(check(text).failure).toBeNull();
+    expect(check(text).failure?.rule).toBe('gopher_too_few_stop_words');
+  });
+
+  it('keeps two distinct stop words in any case with stopWordsIgnoreCase', () => {
+    const text = 'The river runs north past stone walls AND '.repeat(10);
+
+    expect(check(text, { stopWordsIgnoreCase: true }).failure).toBeNull();
+  });
+
+  it('counts bullet tokens as words like datatrove', () => {
+    // '•' is not in datatrove's punctuation list, so 49 words and one bullet make 50 words.
+    const text = `• ${prose(49)}`;
+
+    expect(check(text).signals.gopher_word_count).toBe(50);
+    expect(check(text, { punctuation: 'unicode' }).signals.gopher_word_count).toBe(49);
   });
 
   it('uses the stop-word list of the record language', () => {
@@ -193,11 +230,20 @@ describe('checkGopherQuality', () => {
     expect(check(prose(60), { stopWords: { en: ['absent', 'missing'] } }).failure?.rule).toBe('gopher_too_few_stop_words');
   });
 
-  it('normalizes configured stop-word lists', () => {
+  it('normalizes configured stop-word language keys', () => {
     const config = parseHeuristicFilterConfig({ gopherQuality: { stopWords: { 'EN-us': ['River', 'BOATS'] } } }).gopherQuality;
 
-    expect(config.stopWords).toEqual({ en: ['river', 'boats'] });
-    expect(check(prose(60), config, 'en-GB').failure).toBeNull();
+    expect(config.stopWords).toEqual({ en: ['River', 'BOATS'] });
+    expect(check(prose(60), config, 'en-GB').failure?.rule).toBe('gopher_too_few_stop_words');
+    expect(check(prose(60), { ...config, stopWordsIgnoreCase: true }, 'en-GB').failure).toBeNull();
+  });
+
+  it('applies stopWordsLanguage to every record', () => {
+    // English prose tagged Korean, which has no built-in list, and tagged German.
+    expect(check(prose(60), { stopWordsLanguage: 'en' }, 'ko').failure).toBeNull();
+    expect(check(prose(60), { stopWordsLanguage: 'en' }, 'ko').signals.gopher_distinct_stop_words).toBe(3);
+    expect(check(prose(60), {}, 'de').failure?.rule).toBe('gopher_too_few_stop_words');
+    expect(check(prose(60), { stopWordsLanguage: 'en' }, 'de').failure).toBeNull();
   });
 
   it('skips stop words without a list', () => {

@@ -2,22 +2,20 @@
  * Gopher quality rules (Rae et al. 2021): document length, mean word length, symbol
  * density, bullet and ellipsis lines, words with letters and stop words.
  *
- * Words are the tokens that are not pure punctuation. Word count, mean word length and the
- * share of words with a letter use them. The '#' and ellipsis ratios divide by all tokens,
- * punctuation included, as datatrove does with NLTK tokens.
- *
- * Three choices differ from datatrove. The letter share leaves punctuation tokens out of
- * its total, because otherwise Chinese, whose full-width marks are all separate tokens,
- * fails on punctuation density alone, and so does clean English with many quotes and
- * numbers. Line ratios count non-blank lines only, so blank separator lines do not dilute
- * them. Stop words match regardless of case, so a sentence-initial "The" counts.
+ * Words are the tokens that are not pure punctuation. Word count and mean word length use
+ * them. The '#' and ellipsis ratios divide by all tokens, punctuation included. With the
+ * default config every measure is counted as datatrove 0.10.1's GopherQualityFilter counts
+ * it: the share of words with a letter divides by all tokens, line ratios count blank lines,
+ * and stop words match exact tokens. Options turn on the alternatives (see config.ts).
+ * Text of mostly spaceless scripts, such as Chinese, has its own mean word length bounds
+ * and divides the letter share by words, because its full-width marks are separate tokens.
  */
 
 import { codePointLength } from '../../text/chars.js';
 import { nonBlankLines, trimmedEnd, trimmedStart } from '../../text/lines.js';
 import { guessLanguageFromScripts, primaryLanguage } from '../../text/script-profile.js';
 import { countStopWords, stopWordsFor } from '../../text/stop-words.js';
-import { hasLetter, isSymbolToken } from '../../text/words.js';
+import { hasLetter, isDatatrovePunctuationToken, isSymbolToken } from '../../text/words.js';
 import type { GopherQualityConfig } from './config.js';
 import { isCheckActive, safeRatio, type MeasuredText, type Signals } from './document.js';
 import { formatMeasure, type RuleFailure } from './reasons.js';
@@ -56,18 +54,27 @@ function endsWithEllipsis(line: string): boolean {
 
 // Sets built from configured stop-word lists, keyed by the list so each is built once.
 const configuredStopWordSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+const lowerCasedStopWordSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 
-/** Chooses the stop-word list: the configured or built-in list of the record's language, else of the script's language. */
+/** Returns the language whose stop words apply: the configured one, else the record's, else the script's. */
+function stopWordLanguage(doc: MeasuredText, config: GopherQualityConfig): string | null {
+  if (config.stopWordsLanguage !== null) return config.stopWordsLanguage;
+  return doc.lang !== null ? primaryLanguage(doc.lang) : guessLanguageFromScripts(doc.scripts);
+}
+
+/** Chooses the stop-word list: the configured or built-in list of stopWordLanguage. */
 function stopWordList(doc: MeasuredText, config: GopherQualityConfig): { lang: string | null; words: ReadonlySet<string> | null } {
-  const lang = doc.lang !== null ? primaryLanguage(doc.lang) : guessLanguageFromScripts(doc.scripts);
+  const lang = stopWordLanguage(doc, config);
   if (lang === null) return { lang, words: null };
 
   const configured = config.stopWords[lang];
   if (configured === undefined) return { lang, words: stopWordsFor(lang) };
-  let words = configuredStopWordSets.get(configured);
+  // Case-insensitive matching lower-cases tokens, so it needs the list in lower case too.
+  const cache = config.stopWordsIgnoreCase ? lowerCasedStopWordSets : configuredStopWordSets;
+  let words = cache.get(configured);
   if (words === undefined) {
-    words = new Set(configured);
-    configuredStopWordSets.set(configured, words);
+    words = new Set(config.stopWordsIgnoreCase ? configured.map((word) => word.toLowerCase()) : configured);
+    cache.set(configured, words);
   }
   return { lang, words };
 }
@@ -80,11 +87,12 @@ export function checkGopherQuality(
   signals: Signals,
 ): RuleFailure | null {
   const tokens = doc.tokens;
+  const isPunctuation = config.punctuation === 'datatrove' ? isDatatrovePunctuationToken : isSymbolToken;
   let wordCount = 0;
   let wordChars = 0;
   let alphaWords = 0;
   for (const token of tokens) {
-    if (isSymbolToken(token)) continue;
+    if (isPunctuation(token)) continue;
     wordCount++;
     wordChars += codePointLength(token);
     if (hasLetter(token)) alphaWords++;
@@ -154,7 +162,8 @@ export function checkGopherQuality(
     }
   }
 
-  const lines = nonBlankLines(doc.lines);
+  const lines = config.countBlankLines ? doc.lines : nonBlankLines(doc.lines);
+  const lineKind = config.countBlankLines ? 'lines' : 'non-blank lines';
   const maxBullets = config.maxBulletLineRatio;
   if (isCheckActive(maxBullets, 'gopher_too_many_bullet_lines', skipRules)) {
     const bulletLines = lines.filter(startsWithBullet).length;
@@ -163,7 +172,7 @@ export function checkGopherQuality(
     if (bulletRatio > maxBullets) {
       return {
         rule: 'gopher_too_many_bullet_lines',
-        reason: `${bulletLines} of ${lines.length} non-blank lines (${formatMeasure(bulletRatio)}) start with a bullet; gopher allows at most ${maxBullets}`,
+        reason: `${bulletLines} of ${lines.length} ${lineKind} (${formatMeasure(bulletRatio)}) start with a bullet; gopher allows at most ${maxBullets}`,
         value: bulletRatio,
       };
     }
@@ -176,19 +185,21 @@ export function checkGopherQuality(
     if (ellipsisLineRatio > maxEllipsisLines) {
       return {
         rule: 'gopher_too_many_ellipsis_lines',
-        reason: `${ellipsisLines} of ${lines.length} non-blank lines (${formatMeasure(ellipsisLineRatio)}) end with an ellipsis; gopher allows at most ${maxEllipsisLines}`,
+        reason: `${ellipsisLines} of ${lines.length} ${lineKind} (${formatMeasure(ellipsisLineRatio)}) end with an ellipsis; gopher allows at most ${maxEllipsisLines}`,
         value: ellipsisLineRatio,
       };
     }
   }
 
-  const alphaRatio = safeRatio(alphaWords, wordCount);
+  const denominator = spaceless ? config.spacelessAlphaRatioDenominator : config.alphaRatioDenominator;
+  const alphaTotal = denominator === 'tokens' ? tokens.length : wordCount;
+  const alphaRatio = safeRatio(alphaWords, alphaTotal);
   signals.gopher_alpha_word_ratio = alphaRatio;
   const minAlpha = config.minAlphaWordRatio;
   if (wordCount > 0 && isCheckActive(minAlpha, 'gopher_too_few_alpha_words', skipRules) && alphaRatio < minAlpha) {
     return {
       rule: 'gopher_too_few_alpha_words',
-      reason: `${alphaWords} of ${wordCount} words (${formatMeasure(alphaRatio)}) contain a letter; gopher requires at least ${minAlpha}`,
+      reason: `${alphaWords} of ${alphaTotal} ${denominator} (${formatMeasure(alphaRatio)}) contain a letter; gopher requires at least ${minAlpha}${scriptNote}`,
       value: alphaRatio,
     };
   }
@@ -201,7 +212,7 @@ export function checkGopherQuality(
       signals.gopher_stop_words_skipped = 1;
     } else {
       // Gopher requires two different stop words, so repeats of one word count once.
-      const { distinct } = countStopWords(tokens, words);
+      const { distinct } = countStopWords(tokens, words, config.stopWordsIgnoreCase);
       signals.gopher_distinct_stop_words = distinct;
       if (distinct < minStopWords) {
         return {

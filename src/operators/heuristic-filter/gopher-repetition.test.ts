@@ -51,8 +51,15 @@ describe('checkGopherRepetition paragraphs', () => {
     expect(signals.gopher_duplicate_paragraph_ratio).toBeCloseTo(0.3);
   });
 
-  it('separates paragraphs at whitespace-only lines', () => {
+  it('joins paragraphs across whitespace-only lines by default', () => {
+    // datatrove splits paragraphs at runs of two or more '\n' only, so this is one paragraph.
     const { signals } = check('same\n  \nsame\n\t\nother', config);
+
+    expect(signals.gopher_duplicate_paragraph_ratio).toBe(0);
+  });
+
+  it('separates paragraphs at whitespace-only lines with ignoreBlankLines', () => {
+    const { signals } = check('same\n  \nsame\n\t\nother', { ...config, ignoreBlankLines: true });
 
     expect(signals.gopher_duplicate_paragraph_ratio).toBeCloseTo(1 / 3);
   });
@@ -100,10 +107,30 @@ describe('checkGopherRepetition lines', () => {
     expect(signals.gopher_duplicate_line_ratio).toBe(0);
   });
 
-  it('splits lines at CR LF and lone CR', () => {
+  it('splits lines at line feeds only by default', () => {
+    // Lines are 'alpha\r', 'beta\ralpha\r' and 'gamma', as datatrove's split at '\n+' gives them.
     const { signals } = check('alpha\r\nbeta\ralpha\r\ngamma', config);
 
+    expect(signals.gopher_duplicate_line_ratio).toBe(0);
+  });
+
+  it('counts repeated whitespace-only lines by default', () => {
+    // Two of the five lines are a no-break space, so one line of five repeats.
+    const { signals } = check('one\n\u00a0\ntwo\n\u00a0\nthree', config);
+
+    expect(signals.gopher_duplicate_line_ratio).toBe(0.2);
+  });
+
+  it('splits lines at CR LF and lone CR with ignoreBlankLines', () => {
+    const { signals } = check('alpha\r\nbeta\ralpha\r\ngamma', { ...config, ignoreBlankLines: true });
+
     expect(signals.gopher_duplicate_line_ratio).toBe(0.25);
+  });
+
+  it('leaves whitespace-only lines out with ignoreBlankLines', () => {
+    const { signals } = check('one\n\u00a0\ntwo\n\u00a0\nthree', { ...config, ignoreBlankLines: true });
+
+    expect(signals.gopher_duplicate_line_ratio).toBe(0);
   });
 
   it('rejects line chars over 20%', () => {
@@ -157,10 +184,20 @@ describe('checkGopherRepetition top n-grams', () => {
     expect(check(`ab cd ef gh ab cd ef gh ${'x'.repeat(114)}`, config).failure).toBeNull();
   });
 
-  it('scores no top n-gram when every n-gram occurs once', () => {
-    const { signals } = check('one two three', only({ maxTopNGramCharRatio: { '2': 0.2, '3': null, '4': null } }));
+  it('scores a top n-gram that occurs once by default', () => {
+    // As in datatrove, the first 2-gram "one two" (7 chars) scores 7 / 13.
+    const { failure, signals } = check('one two three', only({ maxTopNGramCharRatio: { '2': 0.2, '3': null, '4': null } }));
+
+    expect(signals.gopher_top_2_gram_char_ratio).toBeCloseTo(7 / 13);
+    expect(failure?.rule).toBe('gopher_top_2_gram_too_frequent');
+  });
+
+  it('scores no unique top n-gram with topNGramMustRepeat', () => {
+    const config = only({ maxTopNGramCharRatio: { '2': 0.2, '3': null, '4': null }, topNGramMustRepeat: true });
+    const { failure, signals } = check('one two three', config);
 
     expect(signals.gopher_top_2_gram_char_ratio).toBe(0);
+    expect(failure).toBeNull();
   });
 });
 
@@ -219,10 +256,21 @@ describe('checkGopherRepetition duplicate n-grams', () => {
 describe('checkGopherRepetition edge cases', () => {
   it('handles empty and blank text without NaN', () => {
     for (const text of ['', '   ', '\n\n\n', '\r\n\r\n']) {
-      const { failure, signals } = check(text);
+      const { signals } = check(text);
 
-      expect(failure).toBeNull();
       for (const [name, value] of Object.entries(signals)) expect(Number.isFinite(value), name).toBe(true);
+    }
+  });
+
+  it('rejects line breaks alone as repeated empty lines', () => {
+    // '\n\n\n' splits at '\n+' into two empty lines, so one of two lines repeats, as in datatrove.
+    expect(check('\n\n\n').failure?.rule).toBe('gopher_too_many_duplicate_lines');
+    expect(check('').failure).toBeNull();
+  });
+
+  it('keeps blank text with ignoreBlankLines', () => {
+    for (const text of ['', '   ', '\n\n\n', '\r\n\r\n']) {
+      expect(check(text, { ...DEFAULTS, ignoreBlankLines: true }).failure, JSON.stringify(text)).toBeNull();
     }
   });
 

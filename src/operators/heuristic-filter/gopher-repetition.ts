@@ -1,9 +1,17 @@
 /**
  * Gopher repetition rules (Rae et al. 2021): reject documents whose paragraphs, lines or
  * word n-grams repeat too much. Character shares are taken of the whole text, in code points.
+ * With the default config, paragraphs, lines and n-grams are counted as datatrove 0.10.1's
+ * GopherRepetitionFilter counts them.
  */
 
-import { findDuplicates, nonBlankLines, splitParagraphs } from '../../text/lines.js';
+import {
+  findDuplicates,
+  nonBlankLines,
+  splitAtBlankLineFeeds,
+  splitAtLineFeeds,
+  splitParagraphs,
+} from '../../text/lines.js';
 import { indexTokens, nGramLength, NGramSlots, type IndexedTokens } from '../../text/n-grams.js';
 import type { GopherRepetitionConfig } from './config.js';
 import { isCheckActive, safeRatio, type MeasuredText, type Signals } from './document.js';
@@ -14,12 +22,10 @@ const DUPLICATE_N_GRAM_SIZES = ['5', '6', '7', '8', '9', '10'] as const;
 
 /**
  * Returns the characters covered by the most frequent n-gram (tokens joined by spaces)
- * times its count, and its first position. Ties go to the n-gram seen first.
- *
- * NOTE: an n-gram seen only once scores 0. datatrove also scores a top n-gram with count 1,
- * which only matters for documents of a few words, and those fail gopher_short_doc anyway.
+ * times its count, and its first position. Ties go to the n-gram seen first. With
+ * `mustRepeat`, an n-gram seen only once scores 0.
  */
-function topNGram(indexed: IndexedTokens, n: number): { chars: number; start: number } {
+function topNGram(indexed: IndexedTokens, n: number, mustRepeat: boolean): { chars: number; start: number } {
   const positions = indexed.ids.length - n + 1;
   if (positions <= 0) return { chars: 0, start: -1 };
 
@@ -28,7 +34,7 @@ function topNGram(indexed: IndexedTokens, n: number): { chars: number; start: nu
   for (let start = 0; start < positions; start++) counts[slots.slotAt(start)]!++;
 
   let bestSlot = -1;
-  let bestCount = 1;
+  let bestCount = mustRepeat ? 1 : 0;
   for (let slot = 0; slot < slots.size; slot++) {
     if (counts[slot]! > bestCount) {
       bestCount = counts[slot]!;
@@ -45,6 +51,9 @@ function topNGram(indexed: IndexedTokens, n: number): { chars: number; start: nu
 /**
  * Returns the characters (tokens without separators) of n-grams that repeat an earlier
  * n-gram. After a repeat the scan jumps past it, so overlapping repeats count once.
+ *
+ * NOTE: datatrove compares the n-gram's tokens joined without separators, so `ab c` and
+ * `a bc` count as the same n-gram there. Here n-grams are equal only token by token.
  */
 function duplicateNGramChars(indexed: IndexedTokens, n: number): number {
   const slots = new NGramSlots(indexed.ids, n);
@@ -77,7 +86,7 @@ export function checkGopherRepetition(
 ): RuleFailure | null {
   const textLength = doc.length;
 
-  const paragraphs = splitParagraphs(doc.lines);
+  const paragraphs = config.ignoreBlankLines ? splitParagraphs(doc.lines) : splitAtBlankLineFeeds(doc.text);
   const paragraphDuplicates = findDuplicates(paragraphs);
   const paragraphRatio = safeRatio(paragraphDuplicates.count, paragraphs.length);
   const paragraphCharRatio = safeRatio(paragraphDuplicates.chars, textLength);
@@ -104,7 +113,8 @@ export function checkGopherRepetition(
     };
   }
 
-  const lines = nonBlankLines(doc.lines);
+  const lines = config.ignoreBlankLines ? nonBlankLines(doc.lines) : splitAtLineFeeds(doc.text);
+  const lineKind = config.ignoreBlankLines ? 'non-blank lines' : 'lines';
   const lineDuplicates = findDuplicates(lines);
   const lineRatio = safeRatio(lineDuplicates.count, lines.length);
   const lineCharRatio = safeRatio(lineDuplicates.chars, textLength);
@@ -115,7 +125,7 @@ export function checkGopherRepetition(
   if (isCheckActive(maxLines, 'gopher_too_many_duplicate_lines', skipRules) && lineRatio > maxLines) {
     return {
       rule: 'gopher_too_many_duplicate_lines',
-      reason: `${lineDuplicates.count} of ${lines.length} non-blank lines (${formatMeasure(lineRatio)}) repeat an earlier line; gopher allows at most ${maxLines}`,
+      reason: `${lineDuplicates.count} of ${lines.length} ${lineKind} (${formatMeasure(lineRatio)}) repeat an earlier line; gopher allows at most ${maxLines}`,
       value: lineRatio,
     };
   }
@@ -138,7 +148,7 @@ export function checkGopherRepetition(
 
     indexed ??= indexTokens(doc.tokens);
     const tokensPerGram = Number(size) * scale;
-    const top = topNGram(indexed, tokensPerGram);
+    const top = topNGram(indexed, tokensPerGram, config.topNGramMustRepeat);
     const topRatio = safeRatio(top.chars, textLength);
     signals[`gopher_top_${size}_gram_char_ratio`] = topRatio;
     if (topRatio > max) {

@@ -142,12 +142,18 @@ describe('HeuristicFilterOperator', () => {
   });
 
   it('stops signals at failing family', () => {
-    const record = makeRecord('Too short to keep.');
-    run(operator, record);
+    // One line of the article passes the repetition rules and has too few words.
+    const record = makeRecord(ENGLISH_ARTICLE.split('\n')[0]!);
 
-    expect(record.signals.gopher_word_count).toBe(4);
+    expect(run(operator, record)).toMatchObject({ rule: 'gopher_short_doc' });
+    expect(record.signals.gopher_word_count).toBe(24);
     expect(record.signals.c4_sentence_count).toBeUndefined();
     expect(record.signals.fineweb_line_punct_ratio).toBeUndefined();
+  });
+
+  it('rejects a very short text on its top 2-gram', () => {
+    // As in datatrove, the only 2-grams of a short text cover much of it: "Too short" is 9 of 18 characters.
+    expect(run(operator, makeRecord('Too short to keep.'))).toMatchObject({ rule: 'gopher_top_2_gram_too_frequent' });
   });
 });
 
@@ -212,9 +218,9 @@ describe('HeuristicFilterOperator domains', () => {
   });
 
   it('uses web rules for an unknown domain', () => {
-    expect(run(new HeuristicFilterOperator(), makeRecord('Far too short.', { domain: 'forum' }))).toMatchObject({
-      rule: 'gopher_short_doc',
-    });
+    const record = makeRecord(ENGLISH_ARTICLE.split('\n')[0]!, { domain: 'forum' });
+
+    expect(run(new HeuristicFilterOperator(), record)).toMatchObject({ rule: 'gopher_short_doc' });
   });
 
   it('skips the hash rule for math', () => {

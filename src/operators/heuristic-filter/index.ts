@@ -8,4 +8,5 @@ export {
   type HeuristicFilterConfig,
   type HeuristicFilterConfigInput,
 } from './config.js';
+export { HEURISTIC_PROFILES, type HeuristicProfile } from './profile.js';
 export { HEURISTIC_FILTER_RULES, type HeuristicFilterRule } from './reasons.js';
