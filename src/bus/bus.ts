@@ -7,6 +7,11 @@ export interface BusMessage {
   /** Partitioning key; messages with the same key keep their order. */
   key: string | null;
   value: Buffer;
+  /**
+   * When true the message is sent with a null value, whatever `value` holds: a tombstone, which
+   * tells log compaction to drop every earlier message with the same key.
+   */
+  tombstone?: boolean;
 }
 
 export interface ConsumedMessage extends BusMessage {
@@ -35,13 +40,28 @@ export interface TopicMessages {
   messages: BusMessage[];
 }
 
+/** The consumer position to commit together with a transaction's messages. */
+export interface ConsumedPosition {
+  groupId: string;
+  topic: string;
+  partition: number;
+  /** Offset of the next message to consume, as a decimal string (the last handled offset + 1). */
+  offset: string;
+}
+
 /**
  * A producer whose sends are atomic: consumers that read committed (the default of every
  * consumer in this engine) see all messages of one `sendAtomically` call or none of them.
  */
 export interface TransactionalProducer {
-  /** Publishes the messages in one transaction and commits it; on failure the transaction is aborted. */
-  sendAtomically(batches: TopicMessages[]): Promise<void>;
+  /**
+   * Publishes the messages in one transaction and commits it; on failure the transaction is
+   * aborted. With `consumed`, that consumer group's offset is committed in the same
+   * transaction, so the input counts as consumed exactly when the outputs become visible.
+   */
+  sendAtomically(batches: TopicMessages[], consumed?: ConsumedPosition): Promise<void>;
+  /** Aborts the transaction in progress, if any, so a process that must exit leaves none open. */
+  abortOpen(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,6 +76,12 @@ export type BatchHandler = (messages: ConsumedMessage[], info: BatchInfo) => Pro
 export interface BatchInfo {
   /** Offset after the last message in the partition when the batch was fetched, as a decimal string. */
   highWatermark: string;
+  /**
+   * On the last chunk of a fetch only: the offset after the fetch's last record, transaction
+   * markers included. Committing it rather than the last message's offset + 1 keeps a
+   * consumer of a transactional topic from ending one offset short, on the marker.
+   */
+  endOffset?: string;
 }
 
 export interface SubscribeOptions {
@@ -65,8 +91,22 @@ export interface SubscribeOptions {
   /** Upper bound on messages handed to one handler call. */
   maxBatchSize: number;
   handler: BatchHandler;
-  /** When false, offsets are never committed (taps that only read). Default true. */
+  /**
+   * When false, the transport never commits offsets itself: taps that only read, and stages
+   * that commit them inside their own transactions. Default true.
+   */
   commitOffsets?: boolean;
+  /**
+   * With `commitOffsets: false`, still commit past fetches that held only transaction
+   * markers. Such fetches never reach the handler, so a handler that commits in its own
+   * transactions would leave the group one offset short of the end of a transactional topic.
+   */
+  commitControlRecords?: boolean;
+  /**
+   * Milliseconds without a heartbeat after which the group drops this member and hands its
+   * partitions to others. Kafka's default of 30 s applies when unset; the broker accepts 6 s and up.
+   */
+  sessionTimeoutMs?: number;
 }
 
 export interface Subscription {

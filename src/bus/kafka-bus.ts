@@ -12,12 +12,14 @@ import {
   type SASLOptions,
 } from 'kafkajs';
 import type { Logger } from 'pino';
-import { ConfigError, EngineError } from '../core/errors.js';
+import { ConfigError, EngineError, isRetriable } from '../core/errors.js';
 import type {
+  BatchInfo,
   Bus,
   BusMessage,
   BusProducer,
   ConsumedMessage,
+  ConsumedPosition,
   SubscribeOptions,
   Subscription,
   TopicMessages,
@@ -203,7 +205,7 @@ export class KafkaBus implements Bus {
     return {
       send: async (topic: string, messages: BusMessage[]) => {
         if (messages.length === 0) return;
-        await producer.send({ topic, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value })) });
+        await producer.send({ topic, acks: -1, messages: messages.map(toKafkaMessage) });
       },
       close: async () => {
         await producer.disconnect();
@@ -224,7 +226,12 @@ export class KafkaBus implements Bus {
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     // Read committed (also the kafkajs default), so records of aborted ingest transactions never reach a stage or tap.
-    const consumer = this.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, readUncommitted: false });
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      readUncommitted: false,
+      ...(options.sessionTimeoutMs !== undefined ? { sessionTimeout: options.sessionTimeoutMs } : {}),
+    });
     this.consumers.push(consumer);
     await consumer.connect();
     await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning });
@@ -251,14 +258,27 @@ export class KafkaBus implements Bus {
     consumer.on(consumer.events.STOP, () => {
       assigned = 0;
     });
+    if (options.commitOffsets !== false || options.commitControlRecords === true) {
+      // A fetch of only commit or abort markers never reaches eachBatch; kafkajs resolves it
+      // but commits only with autoCommit, so commit it here.
+      consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
+        if (event.payload.batchSize !== 0) return;
+        const { topic, partition, lastOffset } = event.payload;
+        const offset = (BigInt(lastOffset) + 1n).toString();
+        consumer.commitOffsets([{ topic, partition, offset }]).catch((err: unknown) => {
+          this.options.log.warn({ err, groupId: options.groupId, topic, partition, offset }, 'committing past transaction markers failed; the next commit covers it');
+        });
+      });
+    }
 
     // The batch in progress, handler and commit included, so stop() can let it finish.
     let inFlight: Promise<void> = Promise.resolve();
+    const holds = new PartitionHolds(consumer, options, this.options.log);
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => {
-        const run = this.handleBatch(consumer, options, payload);
+        const run = this.handleBatch(consumer, options, payload, holds);
         inFlight = run.catch(() => {});
         return run;
       },
@@ -268,6 +288,7 @@ export class KafkaBus implements Bus {
       done,
       assignedPartitions: () => assigned,
       stop: async () => {
+        holds.clear();
         // A handler may end the run (tap --max) before its offsets are committed, so wait
         // for that commit before leaving the group.
         await inFlight;
@@ -277,7 +298,7 @@ export class KafkaBus implements Bus {
     };
   }
 
-  private async handleBatch(consumer: Consumer, options: SubscribeOptions, payload: EachBatchPayload): Promise<void> {
+  private async handleBatch(consumer: Consumer, options: SubscribeOptions, payload: EachBatchPayload, holds: PartitionHolds): Promise<void> {
     const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
     const all = batch.messages;
     for (let start = 0; start < all.length; start += options.maxBatchSize) {
@@ -290,17 +311,27 @@ export class KafkaBus implements Bus {
         key: m.key ? m.key.toString('utf8') : null,
         value: m.value ?? Buffer.alloc(0),
       }));
-      const result = await this.withHeartbeats(heartbeat, options.groupId, () =>
-        options.handler(chunk, { highWatermark: batch.highWatermark }),
-      );
+      const finalChunk = start + options.maxBatchSize >= all.length;
+      const info: BatchInfo = { highWatermark: batch.highWatermark };
+      if (finalChunk) info.endOffset = (BigInt(batch.lastOffset()) + 1n).toString();
+      let result: number | void;
+      try {
+        result = await this.withHeartbeats(heartbeat, options.groupId, () => options.handler(chunk, info));
+      } catch (err) {
+        // A retriable failure (a model endpoint down) holds the partition: nothing of the chunk
+        // is committed, and fetching pauses with a growing delay instead of retrying at once.
+        if (!isRetriable(err)) throw err;
+        holds.hold(batch.partition, chunk[0]!.offset, err);
+        return;
+      }
+      holds.release(batch.partition);
       const handled = typeof result === 'number' ? Math.max(0, Math.min(result, chunk.length)) : chunk.length;
       if (handled === 0) return;
-      const last = chunk[handled - 1]!.offset;
-      resolveOffset(last);
+      // A fully handled final chunk also covers the markers that end the fetch.
+      const through = handled === chunk.length && info.endOffset !== undefined ? BigInt(info.endOffset) - 1n : BigInt(chunk[handled - 1]!.offset);
+      resolveOffset(through.toString());
       if (options.commitOffsets !== false) {
-        await consumer.commitOffsets([
-          { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-        ]);
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (through + 1n).toString() }]);
       }
       // The unhandled rest is fetched again from the committed offset.
       if (handled < chunk.length) return;
@@ -333,25 +364,55 @@ export class KafkaBus implements Bus {
     await init.abort();
     this.options.log.info({ transactionalId }, 'transactional producer initialized');
 
+    // The transaction being built, so a process that must exit can abort it.
+    let open: Awaited<ReturnType<Producer['transaction']>> | null = null;
     return {
-      sendAtomically: async (batches: TopicMessages[]) => {
+      sendAtomically: async (batches: TopicMessages[], consumed?: ConsumedPosition) => {
         const topicMessages = batches
           .filter((batch) => batch.messages.length > 0)
-          .map((batch) => ({ topic: batch.topic, messages: batch.messages.map((m) => ({ key: m.key, value: m.value })) }));
-        if (topicMessages.length === 0) return;
+          .map((batch) => ({ topic: batch.topic, messages: batch.messages.map(toKafkaMessage) }));
+        if (topicMessages.length === 0 && consumed === undefined) return;
         const transaction = await producer.transaction();
+        open = transaction;
         try {
-          await transaction.sendBatch({ acks: -1, topicMessages });
+          if (topicMessages.length > 0) await transaction.sendBatch({ acks: -1, topicMessages });
+          if (consumed !== undefined) {
+            await transaction.sendOffsets({
+              consumerGroupId: consumed.groupId,
+              topics: [{ topic: consumed.topic, partitions: [{ partition: consumed.partition, offset: consumed.offset }] }],
+            });
+          }
           await transaction.commit();
         } catch (err) {
           await transaction.abort().catch(() => {});
           throw fencedError(err, transactionalId) ?? err;
+        } finally {
+          open = null;
         }
+      },
+      abortOpen: async () => {
+        const transaction = open;
+        if (transaction === null || !transaction.isActive()) return;
+        this.options.log.warn({ transactionalId }, 'aborting the open transaction');
+        await transaction.abort();
       },
       close: async () => {
         await producer.disconnect();
       },
     };
+  }
+
+  /** The offset a consumer group has committed on one partition, or null when it has none. */
+  async committedOffset(groupId: string, topic: string, partition: number): Promise<bigint | null> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const offset = committed?.partitions.find((p) => p.partition === partition)?.offset;
+      return offset === undefined || BigInt(offset) < 0n ? null : BigInt(offset);
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /**
@@ -465,6 +526,59 @@ export class KafkaBus implements Bus {
   }
 }
 
+/** Longest pause, in milliseconds, of a partition held by retriable failures. */
+const MAX_HOLD_MS = 30_000;
+
+/**
+ * Pauses partitions whose batch failed with a retriable error, and resumes them after a delay
+ * that doubles with each failure in a row, from 1 s to 30 s. The consumer seeks back to the
+ * batch's first offset, so the same records come again after the pause; until then they stay
+ * in the broker, not in memory.
+ */
+class PartitionHolds {
+  private readonly failures = new Map<number, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly options: SubscribeOptions,
+    private readonly log: Logger,
+  ) {}
+
+  hold(partition: number, offset: string, err: unknown): void {
+    const failures = (this.failures.get(partition) ?? 0) + 1;
+    this.failures.set(partition, failures);
+    const pauseMs = Math.min(MAX_HOLD_MS, 1000 * 2 ** (failures - 1));
+    const topic = this.options.topic;
+    this.log.warn(
+      { err, groupId: this.options.groupId, topic, partition, offset, failures, pauseMs },
+      'batch held by a retriable failure; pausing the partition, nothing committed',
+    );
+    this.consumer.seek({ topic, partition, offset });
+    this.consumer.pause([{ topic, partitions: [partition] }]);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.log.info({ groupId: this.options.groupId, topic, partition }, 'resuming a held partition');
+      this.consumer.resume([{ topic, partitions: [partition] }]);
+    }, pauseMs);
+    this.timers.add(timer);
+  }
+
+  release(partition: number): void {
+    this.failures.delete(partition);
+  }
+
+  clear(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+}
+
+/** A bus message as kafkajs takes it; a tombstone gets a null value. */
+function toKafkaMessage(message: BusMessage): { key: string | null; value: Buffer | null } {
+  return { key: message.key, value: message.tombstone === true ? null : message.value };
+}
+
 /** Turns the broker's fencing errors into an error stating that another producer took over the transactional id. */
 function fencedError(err: unknown, transactionalId: string): EngineError | null {
   const type = (err as { type?: unknown } | null)?.type;
@@ -472,6 +586,11 @@ function fencedError(err: unknown, transactionalId: string): EngineError | null 
   return new EngineError(
     'TIERS_TRANSPORT_FAILED',
     `another producer with transactional id "${transactionalId}" has started, so this one is fenced and stops`,
-    { cause: err },
+    { cause: err, context: { transactionalId, fenced: true } },
   );
+}
+
+/** True for the error a fenced transactional producer raises: the process must stop, not retry. */
+export function isFencedError(err: unknown): boolean {
+  return err instanceof EngineError && err.context.fenced === true;
 }

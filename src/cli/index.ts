@@ -33,6 +33,11 @@ try {
   process.stderr.write(`tiers: ${message}\n`);
   if (!(err instanceof EngineError) && err instanceof Error && !isKafkaError(err)) process.stderr.write(`${err.stack ?? ''}\n`);
   process.exitCode = exitStatus(err);
+  // A command that fails half-way (a topic missing on a broker that is still starting, after
+  // the metrics server is up) can leave sockets and servers open, which would keep the process
+  // alive with nothing to do. Everything worth saying has been said, so exit.
+  const exitCode = process.exitCode;
+  setTimeout(() => process.exit(exitCode), 1000).unref();
 }
 
 function exitStatus(err: unknown): number {

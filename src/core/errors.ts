@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'TIERS_RETRIES_EXHAUSTED',
   'TIERS_LLM_UNAVAILABLE',
   'TIERS_LLM_REQUEST_INVALID',
+  'TIERS_STATE_CORRUPT',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

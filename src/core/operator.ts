@@ -41,6 +41,25 @@ export interface Operator {
    * wait on a remote model raise it.
    */
   readonly concurrency?: number;
+  /** Present on operators that remember earlier records (dedup), so their memory survives restarts. */
+  readonly state?: OperatorState;
+}
+
+/**
+ * The memory of a stateful operator in a form the runtime can write to a changelog topic.
+ * Changes and snapshots are opaque bytes; only the operator that wrote them reads them back.
+ */
+export interface OperatorState {
+  /** Encodes what `process` added since the last call and forgets it; null when nothing was added. */
+  takeChanges(): Buffer | null;
+  /** Re-applies changes written by `takeChanges`, in the order they were taken. */
+  applyChanges(changes: Buffer): void;
+  /** Encodes the whole state. Changes not yet taken are included, so take them first. */
+  snapshot(): Buffer;
+  /** Replaces the whole state with a snapshot. */
+  restore(snapshot: Buffer): void;
+  /** Forgets everything, as at start. */
+  reset(): void;
 }
 
 /** Shorthand for a single promote outcome. */

@@ -28,6 +28,8 @@ class FakeProducer implements TransactionalProducer {
     this.committed.push(batches);
   }
 
+  async abortOpen(): Promise<void> {}
+
   async close(): Promise<void> {}
 
   l0Ids(): string[] {

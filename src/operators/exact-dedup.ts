@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { promote, reject, type Operator, type OperatorContext, type Outcome } from '../core/operator.js';
 import { dedupScope, type TierRecord } from '../core/record.js';
-import { BloomChain } from './minhash-dedup/bloom-chain.js';
+import { BloomChain, type BloomChainOptions } from './minhash-dedup/bloom-chain.js';
+import { ExactDedupState, type ExactDedupChange } from './exact-dedup-state.js';
+import { ChangeJournal } from './shared/change-journal.js';
 import { configErrorFromZod } from '../core/config-errors.js';
 
 export const EXACT_DEDUP_NAME = 'exact-dedup';
@@ -63,7 +65,7 @@ export function parseExactDedupConfig(input: unknown): ExactDedupConfig {
 }
 
 /** Hashes of one scope: a Bloom filter chain, and the first id of each hash while tracked. */
-interface ScopeIndex {
+export interface ScopeIndex {
   filters: BloomChain;
   firstIds: Map<string, string>;
   /** True while every hash added to `filters` is also in `firstIds`. */
@@ -86,14 +88,16 @@ export class ExactDedupOperator implements Operator {
   readonly rules = EXACT_DEDUP_RULES;
   readonly config: ExactDedupConfig;
 
-  // NOTE: these indexes are all the state there is. Until they are snapshotted with the consumed
-  // offsets and restored on start, a restarted operator forgets every record it has seen.
-  private readonly indexes = new Map<string, ScopeIndex>();
-  private trackedDocuments = 0;
+  // All the state there is; `state` writes it to the changelog and restores it after a restart.
+  readonly indexes = new Map<string, ScopeIndex>();
+  trackedDocuments = 0;
   private warnedUntracked = false;
+  readonly journal = new ChangeJournal<ExactDedupChange>();
+  readonly state: ExactDedupState;
 
   constructor(config: ExactDedupConfig = parseExactDedupConfig({})) {
     this.config = config;
+    this.state = new ExactDedupState(this);
   }
 
   process(record: TierRecord, ctx: OperatorContext): Outcome[] {
@@ -115,8 +119,10 @@ export class ExactDedupOperator implements Operator {
 
     const filtersBefore = index.filters.filterCount;
     index.filters.add(key);
-    if (this.tryTrack(ctx)) index.firstIds.set(mapKey, record.id);
+    const tracked = this.tryTrack(ctx);
+    if (tracked) index.firstIds.set(mapKey, record.id);
     else index.tracksAll = false;
+    this.journal.push([scope, mapKey, tracked ? record.id : null]);
     if (filtersBefore > 0 && index.filters.filterCount > filtersBefore) {
       ctx.log.info(
         { scope, filters: index.filters.filterCount, filterBytes: index.filters.bytes },
@@ -129,18 +135,24 @@ export class ExactDedupOperator implements Operator {
   private indexFor(scope: string, ctx: OperatorContext): ScopeIndex {
     let index = this.indexes.get(scope);
     if (index === undefined) {
-      index = {
-        filters: new BloomChain({
-          expectedItems: this.config.expectedDocuments,
-          falsePositiveRate: this.config.falsePositiveRate,
-        }),
-        firstIds: new Map(),
-        tracksAll: true,
-      };
-      this.indexes.set(scope, index);
+      index = this.scopeIndex(scope);
       ctx.log.debug({ scope, scopes: this.indexes.size }, 'created exact-duplicate index for new scope');
     }
     return index;
+  }
+
+  /** The index of `scope`, created empty when missing. */
+  scopeIndex(scope: string): ScopeIndex {
+    let index = this.indexes.get(scope);
+    if (index === undefined) {
+      index = { filters: new BloomChain(this.bloomOptions()), firstIds: new Map(), tracksAll: true };
+      this.indexes.set(scope, index);
+    }
+    return index;
+  }
+
+  bloomOptions(): BloomChainOptions {
+    return { expectedItems: this.config.expectedDocuments, falsePositiveRate: this.config.falsePositiveRate };
   }
 
   /** Counts one more tracked document; false once maxTrackedIds documents are tracked. */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { BatchInfo, BusMessage, BusProducer, ConsumedMessage } from '../bus/bus.js';
+import type { BatchInfo, BusMessage, BusProducer, ConsumedMessage, TopicMessages } from '../bus/bus.js';
 import { AvroValueCodec, type ValueCodec } from '../codec/registry.js';
 import { errorMessage, isRetriable, RecordError } from '../core/errors.js';
 import type { Operator, Outcome } from '../core/operator.js';
@@ -16,6 +16,14 @@ export const OPERATOR_ERROR_RULE = 'operator_error';
 export const NO_OUTCOME_RULE = 'operator_no_outcome';
 /** Longest stretch, in milliseconds, a batch runs before letting timers and sockets in. */
 const YIELD_EVERY_MS = 50;
+
+/** What one batch produced, ready to publish. */
+export interface BatchResult {
+  /** Messages per output topic: the output tier, the rejected topic and the DLQ. */
+  outputs: TopicMessages[];
+  /** Adds the batch to the counters and metrics; call it once the outputs are published. */
+  published(): void;
+}
 
 /**
  * Runs one stage's operators over consumed batches: decode, run each operator in order,
@@ -59,7 +67,19 @@ export class StageRunner {
     );
   }
 
+  /** Runs a batch and publishes its outputs with the plain producer: at-least-once delivery. */
   readonly handleBatch = async (messages: ConsumedMessage[], info?: BatchInfo): Promise<void> => {
+    const result = await this.processBatch(messages, info);
+    await Promise.all(result.outputs.map((batch) => this.producer.send(batch.topic, batch.messages)));
+    result.published();
+  };
+
+  /**
+   * Decodes the batch and runs the operators; returns the messages to publish, one entry per
+   * output topic. Nothing is counted until the caller has published them and calls `published`,
+   * so a batch that fails and is consumed again counts once.
+   */
+  async processBatch(messages: ConsumedMessage[], info?: BatchInfo): Promise<BatchResult> {
     const started = process.hrtime.bigint();
     const now = Date.now();
     const batchStats = this.newBatchStats();
@@ -87,19 +107,21 @@ export class StageRunner {
       promoted.push({ key: dedupScope(survivor), value: await this.codec.encodeTier(this.topics[this.stage.output], survivor) });
     }
 
-    await Promise.all([
-      this.producer.send(this.topics[this.stage.output], promoted),
-      this.producer.send(this.topics.rejected, rejected),
-      this.producer.send(this.topics.dlq, dead),
-    ]);
-    // Counted after the sends, so a failed batch (consumed again, nothing committed) counts nothing twice.
-    this.stats.consumed += messages.length;
-    this.stats.promoted += promoted.length;
-    this.stats.rejected += rejected.length;
-    this.stats.dlq += dead.length;
-    batchStats.forEach((delta, i) => addOperatorStats(this.operatorStats[i]!, delta));
-    if (this.metrics) this.record(this.metrics, messages, batchStats, dead.length, started, info);
-  };
+    const outputs: TopicMessages[] = [
+      { topic: this.topics[this.stage.output], messages: promoted },
+      { topic: this.topics.rejected, messages: rejected },
+      { topic: this.topics.dlq, messages: dead },
+    ];
+    const published = () => {
+      this.stats.consumed += messages.length;
+      this.stats.promoted += promoted.length;
+      this.stats.rejected += rejected.length;
+      this.stats.dlq += dead.length;
+      batchStats.forEach((delta, i) => addOperatorStats(this.operatorStats[i]!, delta));
+      if (this.metrics) this.record(this.metrics, messages, batchStats, dead.length, started, info);
+    };
+    return { outputs, published };
+  }
 
   private record(
     metrics: EngineMetrics,

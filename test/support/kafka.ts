@@ -8,8 +8,8 @@ export function uniquePrefix(name: string): string {
 }
 
 /** Messages in a topic across partitions (high watermark minus low watermark). */
-export async function topicSize(topic: string): Promise<number> {
-  const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
+export async function topicSize(topic: string, brokerList = brokers): Promise<number> {
+  const admin = new Kafka({ brokers: brokerList, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     const offsets = await admin.fetchTopicOffsets(topic);
@@ -20,8 +20,8 @@ export async function topicSize(topic: string): Promise<number> {
 }
 
 /** Waits until a consumer group has committed offsets up to the end of every partition. */
-export async function waitForGroupCaughtUp(groupId: string, topic: string, timeoutMs: number): Promise<void> {
-  const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
+export async function waitForGroupCaughtUp(groupId: string, topic: string, timeoutMs: number, brokerList = brokers): Promise<void> {
+  const admin = new Kafka({ brokers: brokerList, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     const deadline = Date.now() + timeoutMs;
@@ -52,8 +52,8 @@ export async function waitForGroupCaughtUp(groupId: string, topic: string, timeo
 }
 
 /** Deletes every topic that starts with the prefix. */
-export async function deleteTopics(prefix: string): Promise<void> {
-  const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
+export async function deleteTopics(prefix: string, brokerList = brokers): Promise<void> {
+  const admin = new Kafka({ brokers: brokerList, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${prefix}.`));
@@ -67,8 +67,12 @@ export async function deleteTopics(prefix: string): Promise<void> {
  * Reads the committed messages of a topic up to its current end. Progress is taken from
  * kafkajs's end-of-batch event, which also fires for batches of only transaction markers.
  */
-export async function readCommitted(topic: string, timeoutMs: number): Promise<Array<{ key: string | null; value: Buffer }>> {
-  const kafka = new Kafka({ brokers, logLevel: logLevel.NOTHING });
+export async function readCommitted(
+  topic: string,
+  timeoutMs: number,
+  brokerList = brokers,
+): Promise<Array<{ key: string | null; value: Buffer }>> {
+  const kafka = new Kafka({ brokers: brokerList, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   const ends = new Map<number, bigint>();
@@ -105,5 +109,20 @@ export async function readCommitted(topic: string, timeoutMs: number): Promise<A
     return messages;
   } finally {
     await consumer.disconnect();
+  }
+}
+
+/** Sum over partitions of a group's committed offsets on a topic; partitions without one count 0. */
+export async function committedTotal(groupId: string, topic: string, brokerList = brokers): Promise<number> {
+  const admin = new Kafka({ brokers: brokerList, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return (committed?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+  } catch {
+    // A broker that is still starting answers NOT_COORDINATOR; report no progress yet.
+    return 0;
+  } finally {
+    await admin.disconnect();
   }
 }

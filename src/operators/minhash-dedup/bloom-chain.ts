@@ -38,6 +38,14 @@ const GROWTH_FACTOR = 4;
  */
 const ERROR_TIGHTENING_RATIO = 0.5;
 
+/** The serialized form of a BloomChain. */
+export interface BloomChainJson {
+  filters: unknown[];
+  lastCapacity: number;
+  lastItems: number;
+  addedItems: number;
+}
+
 export interface BloomChainOptions {
   /** Keys the first filter is sized for. */
   expectedItems: number;
@@ -95,6 +103,30 @@ export class BloomChain {
     this.filters[this.filters.length - 1]!.add(key);
     this.lastItems++;
     this.addedItems++;
+  }
+
+  /** A JSON-encodable copy of the chain for snapshots; bit arrays travel as base64. */
+  toJSON(): BloomChainJson {
+    return {
+      filters: this.filters.map((filter) => filter.saveAsJSON() as unknown),
+      lastCapacity: this.lastCapacity,
+      lastItems: this.lastItems,
+      addedItems: this.addedItems,
+    };
+  }
+
+  /** Rebuilds a chain written by `toJSON` with the same options. */
+  static fromJSON(json: BloomChainJson, options: BloomChainOptions): BloomChain {
+    const chain = new BloomChain(options);
+    for (const data of json.filters) {
+      const filter: BloomFilterInstance = BloomFilter.fromJSON(data as JSON);
+      filter._hashing = prehashedKeyHashing;
+      chain.filters.push(filter);
+    }
+    chain.lastCapacity = json.lastCapacity;
+    chain.lastItems = json.lastItems;
+    chain.addedItems = json.addedItems;
+    return chain;
   }
 
   private addFilter(): void {

@@ -1,4 +1,4 @@
-import { BloomChain } from './bloom-chain.js';
+import { BloomChain, type BloomChainJson, type BloomChainOptions } from './bloom-chain.js';
 
 /**
  * LSHBloom (Khan et al., 2024, arXiv:2411.04257): instead of an LSH table of band key → documents, each band
@@ -12,6 +12,13 @@ export interface LshBloomIndexOptions {
   expectedDocuments: number;
   /** Chance that a document matching no earlier one is still flagged, summed over all bands. */
   falsePositiveRate: number;
+}
+
+/** The serialized form of an LshBloomIndex: band filters, and per tracked document its key per band. */
+export interface LshBloomIndexJson {
+  tracksAll: boolean;
+  chains: BloomChainJson[];
+  documents: Array<[string, Array<number | null>]>;
 }
 
 export interface BandMatch {
@@ -28,16 +35,17 @@ export interface BandMatch {
  * Bloom false positives. After the first untracked insert the filters decide.
  */
 export class LshBloomIndex {
-  private readonly chains: BloomChain[] = [];
+  private chains: BloomChain[] = [];
+  private readonly chainOptions: BloomChainOptions;
   /** Keys are the top 53 bits of each 64-bit band key, so they fit a JavaScript number. */
   private readonly firstIds: Map<number, string>[] = [];
   private tracksAll = true;
   private readonly keyBuffer = Buffer.alloc(8);
 
   constructor(options: LshBloomIndexOptions) {
-    const falsePositiveRate = options.falsePositiveRate / options.bands;
+    this.chainOptions = { expectedItems: options.expectedDocuments, falsePositiveRate: options.falsePositiveRate / options.bands };
     for (let b = 0; b < options.bands; b++) {
-      this.chains.push(new BloomChain({ expectedItems: options.expectedDocuments, falsePositiveRate }));
+      this.chains.push(new BloomChain(this.chainOptions));
       this.firstIds.push(new Map());
     }
   }
@@ -77,6 +85,38 @@ export class LshBloomIndex {
     for (let b = 0; b < this.chains.length; b++) {
       this.chains[b]!.add(this.writeKey(keys, b));
       if (id !== null) this.firstIds[b]!.set(mapKey(keys, b), id);
+    }
+  }
+
+  /**
+   * A JSON-encodable copy for snapshots. Tracked ids are grouped by document, because a
+   * document's id is stored once per band and an id-per-band list would repeat it.
+   */
+  toJSON(): LshBloomIndexJson {
+    const bands = this.chains.length;
+    const documents = new Map<string, Array<number | null>>();
+    this.firstIds.forEach((ids, band) => {
+      for (const [key, id] of ids) {
+        let keys = documents.get(id);
+        if (keys === undefined) documents.set(id, (keys = new Array<number | null>(bands).fill(null)));
+        keys[band] = key;
+      }
+    });
+    return { tracksAll: this.tracksAll, chains: this.chains.map((chain) => chain.toJSON()), documents: [...documents] };
+  }
+
+  /** Replaces this index's content with a copy written by `toJSON` for the same bands. */
+  loadJSON(json: LshBloomIndexJson): void {
+    if (json.chains.length !== this.chains.length) {
+      throw new Error(`snapshot has ${json.chains.length} bands but the operator is configured with ${this.chains.length}`);
+    }
+    this.chains = json.chains.map((chain) => BloomChain.fromJSON(chain, this.chainOptions));
+    this.tracksAll = json.tracksAll;
+    for (const ids of this.firstIds) ids.clear();
+    for (const [id, keys] of json.documents) {
+      keys.forEach((key, band) => {
+        if (key !== null) this.firstIds[band]!.set(key, id);
+      });
     }
   }
 

@@ -2,6 +2,8 @@ import { promote, reject, type Operator, type OperatorContext, type Outcome } fr
 import { dedupScope, type TierRecord } from '../../core/record.js';
 import { OPERATOR_NAME, parseMinHashDedupConfig, type MinHashDedupConfig } from './config.js';
 import { LshBloomIndex } from './lsh-bloom.js';
+import { ChangeJournal } from '../shared/change-journal.js';
+import { encodeBandKeys, MinHashDedupState, type MinHashDedupChange } from './state.js';
 import { MinHasher } from './minhash.js';
 import { Shingler } from './shingles.js';
 
@@ -31,11 +33,12 @@ export class MinHashDedupOperator implements Operator {
   private readonly minHasher: MinHasher;
   private readonly signature: Int32Array;
   private readonly bandKeys: Int32Array;
-  // NOTE: these indexes are all the state there is. Until they are snapshotted with the consumed
-  // offsets and restored on start, a restarted operator forgets every record it has seen.
-  private readonly indexes = new Map<string, LshBloomIndex>();
-  private trackedDocuments = 0;
+  // All the state there is; `state` writes it to the changelog and restores it after a restart.
+  readonly indexes = new Map<string, LshBloomIndex>();
+  trackedDocuments = 0;
   private warnedUntracked = false;
+  readonly journal = new ChangeJournal<MinHashDedupChange>();
+  readonly state: MinHashDedupState = new MinHashDedupState(this);
 
   constructor(config: MinHashDedupConfig = parseMinHashDedupConfig({})) {
     this.config = config;
@@ -66,7 +69,9 @@ export class MinHashDedupOperator implements Operator {
     }
 
     const filtersBefore = index.filterCount;
-    index.insert(this.bandKeys, this.trackId(record.id, ctx));
+    const trackedId = this.trackId(record.id, ctx);
+    index.insert(this.bandKeys, trackedId);
+    this.journal.push([scope, encodeBandKeys(this.bandKeys), trackedId]);
     if (filtersBefore > 0 && index.filterCount > filtersBefore) {
       ctx.log.info(
         { scope, filters: index.filterCount, filterBytes: index.filterBytes },
@@ -79,13 +84,22 @@ export class MinHashDedupOperator implements Operator {
   private indexFor(scope: string, ctx: OperatorContext): LshBloomIndex {
     let index = this.indexes.get(scope);
     if (index === undefined) {
+      index = this.scopeIndex(scope);
+      ctx.log.debug({ scope, scopes: this.indexes.size }, 'created near-duplicate index for new scope');
+    }
+    return index;
+  }
+
+  /** The index of `scope`, created empty when missing. */
+  scopeIndex(scope: string): LshBloomIndex {
+    let index = this.indexes.get(scope);
+    if (index === undefined) {
       index = new LshBloomIndex({
         bands: this.config.bands,
         expectedDocuments: this.config.expectedDocuments,
         falsePositiveRate: this.config.falsePositiveRate,
       });
       this.indexes.set(scope, index);
-      ctx.log.debug({ scope, scopes: this.indexes.size }, 'created near-duplicate index for new scope');
     }
     return index;
   }
