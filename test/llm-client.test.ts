@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, isRetriable } from '../src/core/errors.js';
-import { LlmClient, LlmRequestError, LlmUnavailableError, type ChatRequest } from '../src/llm/client.js';
+import { LlmClient, LlmRecordFailedError, LlmRequestError, LlmUnavailableError, type ChatRequest } from '../src/llm/client.js';
 import { EngineMetrics } from '../src/metrics/metrics.js';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
 import { freePort } from './support/prometheus.js';
@@ -66,7 +66,8 @@ describe('LLM client against the local model server through a fault-injecting pr
   });
 
   it('retries 429, 5xx, non-JSON, truncated and reset answers, then returns the real one', async () => {
-    const { llm, metrics, lines } = client({ maxAttempts: 6 });
+    // Five failures in a row would open the circuit at the default threshold.
+    const { llm, metrics, lines } = client({ maxAttempts: 6, breakerFailures: 10 });
     const before = { ...proxy.counts };
     proxy.inject(
       { kind: 'status', status: 429, retryAfter: '0' },
@@ -104,19 +105,54 @@ describe('LLM client against the local model server through a fault-injecting pr
     expect(await metricValue(metrics, 'tiers_llm_errors_total', { kind: 'timeout' })).toBe(1);
   });
 
-  it('gives up after maxAttempts with a retriable error that names the endpoint but not the key', async () => {
-    const { llm, metrics, lines } = client({ maxAttempts: 3 });
+  it('rejects a record failing alone', async () => {
+    const { llm, metrics, lines } = client({ maxAttempts: 3, breakerFailures: 5 });
     const before = proxy.counts.chat;
     proxy.inject(...Array.from({ length: 3 }, () => ({ kind: 'status', status: 503 }) as const));
     const error = await llm.chat({ ...request('elder'), maxTokens: 12 }).catch((err: unknown) => err);
-    expect(error).toBeInstanceOf(LlmUnavailableError);
-    expect(isRetriable(error)).toBe(true);
-    expect((error as Error).message).toContain('after 3 attempt(s)');
+    expect(error).toBeInstanceOf(LlmRecordFailedError);
+    expect(isRetriable(error)).toBe(false);
+    expect((error as Error).message).toContain('failed 3 time(s)');
     expect((error as Error).message).toContain(proxy.url);
     expect(proxy.counts.chat - before).toBe(3);
     expect(await metricValue(metrics, 'tiers_llm_requests_total', { outcome: 'error' })).toBe(1);
     const everything = [(error as Error).message, String((error as Error).stack), ...lines, await metrics.registry.metrics()].join('\n');
     expect(everything).not.toContain(PLANTED_KEY);
+  });
+
+  it('opens and closes the circuit', async () => {
+    const { llm, metrics, lines } = client({ maxAttempts: 4, breakerFailures: 3, breakerOpenSeconds: 1 });
+    const before = proxy.counts.chat;
+    proxy.inject(...Array.from({ length: 3 }, () => ({ kind: 'status', status: 502 }) as const));
+    const first = await llm.chat({ ...request('hazel'), maxTokens: 15 }).catch((err: unknown) => err);
+    // The third failure opened the circuit, so the fourth attempt never went out.
+    expect(proxy.counts.chat - before).toBe(3);
+    expect(first).toBeInstanceOf(LlmUnavailableError);
+    expect(isRetriable(first)).toBe(true);
+    expect(await metricValue(metrics, 'tiers_llm_circuit_open', {})).toBe(1);
+
+    const second = await llm.chat({ ...request('iris'), maxTokens: 16 }).catch((err: unknown) => err);
+    expect((second as Error).message).toMatch(/treated as down after 3 failed attempts in a row; the next trial request goes out in 1 s/);
+    expect(proxy.counts.chat - before).toBe(3);
+    // One refused attempt ended the first request, and one the second.
+    expect(await metricValue(metrics, 'tiers_llm_errors_total', { kind: 'circuit_open' })).toBe(2);
+
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const third = await llm.chat({ ...request('juniper'), maxTokens: 17 });
+    expect(third.content.length).toBeGreaterThan(0);
+    expect(await metricValue(metrics, 'tiers_llm_circuit_open', {})).toBe(0);
+    expect(lines.some((line) => line.includes('circuit opened'))).toBe(true);
+    expect(lines.some((line) => line.includes('circuit closed'))).toBe(true);
+  });
+
+  it('holds requests to a dead endpoint', async () => {
+    const port = await freePort();
+    const endpoint = testEndpoint({ url: `http://127.0.0.1:${port}/v1`, maxAttempts: 2, backoffSeconds: 0.01, maxBackoffSeconds: 0.02 });
+    const llm = new LlmClient({ ...endpoint, apiKey: PLANTED_KEY }, pino({ level: 'silent' }));
+    const error = await llm.chat(request('kale')).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(LlmUnavailableError);
+    expect(isRetriable(error)).toBe(true);
+    expect((error as Error).message).toContain('connection');
   });
 
   it('does not retry a request the endpoint refuses as invalid', async () => {

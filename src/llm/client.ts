@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { CircuitBreaker } from './circuit-breaker.js';
 import type { Logger } from 'pino';
 import { EngineError, ConfigError } from '../core/errors.js';
 import type { EngineMetrics } from '../metrics/metrics.js';
@@ -48,6 +49,16 @@ export class LlmUnavailableError extends EngineError {
   }
 }
 
+/**
+ * One record's request kept failing while the endpoint answered others: after maxAttempts
+ * server errors with the circuit closed, the record is rejected rather than held for ever.
+ */
+export class LlmRecordFailedError extends EngineError {
+  constructor(message: string, cause: unknown) {
+    super('TIERS_LLM_UNAVAILABLE', message, { retriable: false, cause });
+  }
+}
+
 /** The endpoint refused this one request (400, 413, 422); other records may still go through. */
 export class LlmRequestError extends EngineError {
   constructor(message: string, cause: unknown) {
@@ -69,6 +80,7 @@ export class LlmClient {
   private readonly slots: Semaphore;
   /** The JSON request form in use; `auto` starts with json_schema and may fall back once. */
   private jsonForm: JsonForm;
+  private readonly breaker: CircuitBreaker;
 
   constructor(
     endpoint: LlmEndpoint,
@@ -87,6 +99,19 @@ export class LlmClient {
     if (endpoint.settings.cacheDir) this.cache = new ResponseCache(endpoint.settings.cacheDir);
     this.slots = new Semaphore(endpoint.settings.concurrency);
     this.jsonForm = endpoint.settings.responseFormat === 'auto' ? 'json_schema' : endpoint.settings.responseFormat;
+    this.breaker = new CircuitBreaker({
+      failureThreshold: endpoint.settings.breakerFailures,
+      openMs: endpoint.settings.breakerOpenSeconds * 1000,
+      onChange: (state, failures) => {
+        metrics?.llmCircuitOpen.set(state === 'closed' ? 0 : 1);
+        if (state === 'open') {
+          log.warn({ url: this.settings.url, failures, openSeconds: this.settings.breakerOpenSeconds }, 'model endpoint looks down; circuit opened, requests paused');
+        } else {
+          log.info({ url: this.settings.url }, 'model endpoint answered again; circuit closed');
+        }
+      },
+    });
+    metrics?.llmCircuitOpen.set(0);
   }
 
   /**
@@ -144,6 +169,7 @@ export class LlmClient {
     const usage = this.usage.entry(request.operator);
     const model = this.settings.model;
     for (let attempt = 1; ; attempt++) {
+      if (!this.breaker.tryAcquire()) throw this.circuitOpenError(request);
       const started = process.hrtime.bigint();
       const form = this.jsonForm;
       try {
@@ -155,6 +181,7 @@ export class LlmClient {
           ...(request.seed !== undefined ? { seed: request.seed } : {}),
           ...this.responseFormat(request, form),
         });
+        this.breaker.success();
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         const content = response.choices[0]?.message?.content ?? '';
         const promptTokens = response.usage?.prompt_tokens ?? 0;
@@ -169,10 +196,16 @@ export class LlmClient {
         return { content, model: response.model || model, promptTokens, completionTokens };
       } catch (err) {
         if (request.schema && form === 'json_schema' && this.fallBackToJsonObject(err)) {
+          // The endpoint answered, if only to refuse the form; every attempt that went out
+          // reports back, or a half-open circuit would wait for its trial for ever.
+          this.breaker.success();
           attempt--;
           continue;
         }
         const classified = classifyError(err);
+        // An answer that says no (400, 401, 404) shows the endpoint is up.
+        if (classified.transient) this.breaker.failure();
+        else this.breaker.success();
         usage.errors[classified.kind] = (usage.errors[classified.kind] ?? 0) + 1;
         this.metrics?.llmErrors.labels(request.operator, classified.kind).inc();
         if (!classified.transient || attempt >= maxAttempts) {
@@ -222,7 +255,24 @@ export class LlmClient {
       return new LlmRequestError(`the LLM endpoint rejected the request for ${request.recordId ?? 'a record'}: ${detail}`, err);
     }
     const where = `${this.settings.url} (model ${this.settings.model})`;
+    // Server errors for one record while the endpoint answers others reject that record, so one
+    // poison input cannot hold a stage for ever. Anything else looks like an outage: the error
+    // is retriable, and the stage holds the batch until the endpoint is back.
+    const outage = this.breaker.state !== 'closed' || classified.kind === 'connection' || classified.kind === 'timeout';
+    if (classified.transient && !outage) {
+      return new LlmRecordFailedError(`the LLM request for ${request.recordId ?? 'a record'} failed ${attempts} time(s) at ${where}: ${detail}`, err);
+    }
     return new LlmUnavailableError(`the LLM endpoint ${where} failed after ${attempts} attempt(s): ${detail}`, err);
+  }
+
+  private circuitOpenError(request: ChatRequest): LlmUnavailableError {
+    this.metrics?.llmErrors.labels(request.operator, 'circuit_open').inc();
+    const seconds = Math.ceil(this.breaker.remainingOpenMs() / 1000);
+    return new LlmUnavailableError(
+      `the LLM endpoint ${this.settings.url} is treated as down after ${this.settings.breakerFailures} failed attempts in a row; ` +
+        `the next trial request goes out in ${seconds} s`,
+      undefined,
+    );
   }
 
   report(): UsageReport {

@@ -29,6 +29,12 @@ export const llmSettingsSchema = z
     /** First backoff in seconds; it doubles on each retry up to maxBackoffSeconds. */
     backoffSeconds: z.number().min(0).max(600).default(1),
     maxBackoffSeconds: z.number().min(0).max(3600).default(30),
+    /**
+     * Failed attempts in a row, over all requests, after which the endpoint counts as down:
+     * requests stop for breakerOpenSeconds and stages hold their input instead of rejecting it.
+     */
+    breakerFailures: z.number().int().min(1).max(1000).default(5),
+    breakerOpenSeconds: z.number().positive().max(3600).default(30),
     responseFormat: z.enum(RESPONSE_FORMATS).default('auto'),
     /** Folder of the response cache; null turns the cache off. */
     cacheDir: z.string().min(1).nullable().default('.cache/llm-responses'),

@@ -19,6 +19,7 @@ export class EngineMetrics {
   readonly ingestBytes: Counter;
   readonly llmRequests: Counter<'operator' | 'model' | 'outcome'>;
   readonly llmErrors: Counter<'operator' | 'kind'>;
+  readonly llmCircuitOpen: Gauge;
   readonly llmTokens: Counter<'operator' | 'model' | 'kind'>;
   readonly llmRequestDuration: Histogram<'operator' | 'model'>;
 
@@ -95,6 +96,11 @@ export class EngineMetrics {
       name: METRIC.llmErrors,
       help: 'Failed model request attempts by kind, retried ones included.',
       labelNames: ['operator', 'kind'] as const,
+      registers,
+    });
+    this.llmCircuitOpen = new Gauge({
+      name: METRIC.llmCircuitOpen,
+      help: '1 while the circuit breaker keeps requests from a failing model endpoint, else 0.',
       registers,
     });
     this.llmTokens = new Counter({

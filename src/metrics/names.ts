@@ -29,6 +29,7 @@ export const METRIC = {
   llmRequests: 'tiers_llm_requests_total',
   /** Counter: failed model request attempts, retried ones included. Labels: operator, kind. */
   llmErrors: 'tiers_llm_errors_total',
+  llmCircuitOpen: 'tiers_llm_circuit_open',
   /** Counter: tokens the model read and wrote, cache hits excluded. Labels: operator, model, kind (prompt, completion). */
   llmTokens: 'tiers_llm_tokens_total',
   /** Histogram: seconds from sending a request to its answer, retries excluded. Labels: operator, model. */
