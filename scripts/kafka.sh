@@ -17,8 +17,11 @@
 #   TIERS_KAFKA_STOP_TIMEOUT      seconds to wait after SIGTERM before SIGKILL (default 60)
 #   TIERS_KAFKA_HEAP_OPTS         JVM heap options (default "-Xms256m -Xmx1g")
 #   TIERS_KAFKA_SASL_USERS        comma-separated NAME:PASSWORD list (see "SASL mode" below)
-#   TIERS_KAFKA_INTERNAL_PORT     with TIERS_KAFKA_SASL_USERS: port of the PLAINTEXT listener
-#                                 for the broker's own traffic (default: controller port + 1)
+#   TIERS_KAFKA_TLS               1 turns on TLS on the client port (see "TLS mode" below);
+#                                 0 or unset leaves it off
+#   TIERS_KAFKA_INTERNAL_PORT     with TIERS_KAFKA_SASL_USERS or TIERS_KAFKA_TLS: port of the
+#                                 PLAINTEXT listener for the broker's own traffic
+#                                 (default: controller port + 1)
 #   JAVA_HOME                     Java 17 or newer; otherwise `java` on PATH
 #
 # SASL mode: when TIERS_KAFKA_SASL_USERS is set, the client port is a
@@ -30,6 +33,15 @@
 # formatted, so a changed user list needs a new TIERS_KAFKA_DIR. This mode is
 # for development: the passwords appear in the process list while the storage
 # is formatted.
+#
+# TLS mode: when TIERS_KAFKA_TLS is 1, the client port is an SSL listener
+# (SASL_SSL together with TIERS_KAFKA_SASL_USERS). On the first start the
+# script creates a throwaway CA and a broker certificate for 127.0.0.1 and
+# localhost with openssl, in <state folder>/tls, and later starts reuse them.
+# Clients trust the broker with --ssl-ca <state folder>/tls/ca.pem, a path the
+# script logs at start. The broker does not ask clients for certificates. As
+# in SASL mode, the broker's own traffic and the controller stay on PLAINTEXT
+# listeners on 127.0.0.1.
 #
 # Exit status: 0 on success. `status` exits 0 when a broker accepts requests
 # on the client port and 1 otherwise.
@@ -48,6 +60,7 @@ start_timeout=${TIERS_KAFKA_START_TIMEOUT:-120}
 stop_timeout=${TIERS_KAFKA_STOP_TIMEOUT:-60}
 heap_opts=${TIERS_KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}
 sasl_users=${TIERS_KAFKA_SASL_USERS:-}
+tls_setting=${TIERS_KAFKA_TLS:-}
 
 log() {
   echo "kafka: $*" >&2
@@ -81,20 +94,40 @@ fi
 require_seconds TIERS_KAFKA_START_TIMEOUT "$start_timeout"
 require_seconds TIERS_KAFKA_STOP_TIMEOUT "$stop_timeout"
 
-# In SASL mode, the readiness probe has no credentials, so it uses the
-# internal PLAINTEXT listener. Otherwise it uses the client port.
+tls=
+case $tls_setting in
+  1) tls=1 ;;
+  '' | 0) ;;
+  *) die "invalid TIERS_KAFKA_TLS '$tls_setting': expected 1 to turn TLS on, or 0 to leave it off" ;;
+esac
+
+# The security protocol of the client listener, which is also its name.
+client_protocol=PLAINTEXT
+if [[ -n $sasl_users && -n $tls ]]; then
+  client_protocol=SASL_SSL
+elif [[ -n $sasl_users ]]; then
+  client_protocol=SASL_PLAINTEXT
+elif [[ -n $tls ]]; then
+  client_protocol=SSL
+fi
+
+# In SASL and TLS mode, the readiness probe has neither credentials nor the
+# CA, so it uses the internal PLAINTEXT listener. Otherwise it uses the
+# client port.
 probe_port=$port
 internal_port=
-sasl_entries=()
-scram_args=()
-if [[ -n $sasl_users ]]; then
+if [[ $client_protocol != PLAINTEXT ]]; then
   internal_port=${TIERS_KAFKA_INTERNAL_PORT:-$((controller_port + 1))}
   require_port TIERS_KAFKA_INTERNAL_PORT "$internal_port"
   if ((internal_port == port || internal_port == controller_port)); then
     die "TIERS_KAFKA_INTERNAL_PORT $internal_port equals the client or controller port. Choose a third port."
   fi
   probe_port=$internal_port
+fi
 
+sasl_entries=()
+scram_args=()
+if [[ -n $sasl_users ]]; then
   # Each entry becomes an --add-scram argument of the storage format command,
   # whose syntax (SCRAM-SHA-256=[name=N,password=P]) has no escapes. So names
   # and passwords are limited to characters that need none.
@@ -121,6 +154,10 @@ config_file="$state_dir/server.properties"
 pid_file="$state_dir/kafka.pid"
 # SHA-256 of the TIERS_KAFKA_SASL_USERS value the storage was formatted with.
 sasl_stamp_file="$state_dir/sasl-users.sha256"
+tls_dir="$state_dir/tls"
+tls_ca_file="$tls_dir/ca.pem"
+# The broker's private key followed by its certificate and the CA certificate.
+tls_keystore_file="$tls_dir/broker.pem"
 
 # --- Java and jars ----------------------------------------------------------
 
@@ -246,30 +283,88 @@ render_config() {
   text=${text//@PORT@/"$port"}
   text=${text//@CONTROLLER_PORT@/"$controller_port"}
   text=${text//@DATA_DIR@/"$data_dir"}
-  if [[ -n $sasl_users ]]; then
-    text=$(sasl_config "$text")
+  if [[ $client_protocol != PLAINTEXT ]]; then
+    text=$(secure_config "$text")
   fi
   printf '%s\n' "$text" >"$config_file"
 }
 
 # Prints the rendered configuration with its listener settings replaced by
-# the SASL mode's: SCRAM on the client port, PLAINTEXT for the broker itself.
-sasl_config() {
+# the SASL and TLS modes': SCRAM, TLS or both on the client port, and
+# PLAINTEXT for the broker itself.
+secure_config() {
   local text=$1
   grep -Ev '^(listeners|advertised\.listeners|listener\.security\.protocol\.map|inter\.broker\.listener\.name)=' <<<"$text"
-  local jaas='org.apache.kafka.common.security.scram.ScramLoginModule required;'
+  # Kafka spells listener names in lower case in listener.name.<name>.* keys.
+  local listener=${client_protocol,,}
   cat <<EOF
 
-# SASL mode (TIERS_KAFKA_SASL_USERS is set). The SCRAM credentials are stored
-# in the cluster metadata, so the login modules below need no options.
-listeners=SASL_PLAINTEXT://$host:$port,PLAINTEXT://$host:$internal_port,CONTROLLER://$host:$controller_port
-advertised.listeners=SASL_PLAINTEXT://$host:$port,PLAINTEXT://$host:$internal_port,CONTROLLER://$host:$controller_port
-listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+# Client listener in $client_protocol mode. The broker's own traffic uses the
+# PLAINTEXT listener.
+listeners=$client_protocol://$host:$port,PLAINTEXT://$host:$internal_port,CONTROLLER://$host:$controller_port
+advertised.listeners=$client_protocol://$host:$port,PLAINTEXT://$host:$internal_port,CONTROLLER://$host:$controller_port
+listener.security.protocol.map=$client_protocol:$client_protocol,PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
-sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512
-listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=$jaas
-listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=$jaas
 EOF
+  if [[ -n $sasl_users ]]; then
+    local jaas='org.apache.kafka.common.security.scram.ScramLoginModule required;'
+    cat <<EOF
+# SASL (TIERS_KAFKA_SASL_USERS is set). The SCRAM credentials are stored in
+# the cluster metadata, so the login modules below need no options.
+sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512
+listener.name.$listener.scram-sha-256.sasl.jaas.config=$jaas
+listener.name.$listener.scram-sha-512.sasl.jaas.config=$jaas
+EOF
+  fi
+  if [[ -n $tls ]]; then
+    cat <<EOF
+# TLS (TIERS_KAFKA_TLS=1). The PEM key store contains an unencrypted private
+# key, so it needs no ssl.key.password.
+listener.name.$listener.ssl.keystore.type=PEM
+listener.name.$listener.ssl.keystore.location=$tls_keystore_file
+EOF
+  fi
+}
+
+# Creates a throwaway CA and a broker certificate that it signs, for
+# 127.0.0.1 and localhost, unless a broker certificate valid for at least one
+# more day exists. The files go to a temporary folder first, so an
+# interrupted run never leaves a key store without its CA. Only ca.pem and
+# the key store are kept; the CA key is deleted, so the CA signs nothing else.
+create_tls_files() {
+  command -v openssl >/dev/null 2>&1 ||
+    die "openssl not found, but TIERS_KAFKA_TLS=1 needs it to create the broker certificate. Install OpenSSL, or unset TIERS_KAFKA_TLS."
+  if [[ -s $tls_ca_file && -s $tls_keystore_file ]] &&
+    openssl x509 -checkend 86400 -noout -in "$tls_keystore_file" >/dev/null 2>&1; then
+    return 0
+  fi
+
+  log "creating a CA and a broker certificate in $tls_dir"
+  local tmp_dir="$tls_dir.tmp.$$"
+  rm -rf -- "$tmp_dir"
+  mkdir -p -m 700 -- "$tmp_dir"
+  local output
+  # Kafka's PEM key store reads only PKCS#8 keys ("BEGIN PRIVATE KEY"), which
+  # `openssl req -newkey -nodes` writes (checked with OpenSSL 3.0).
+  if ! output=$(
+    cd -- "$tmp_dir" &&
+      openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=tiers local Kafka CA" \
+        -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+        -keyout ca-key.pem -out ca.pem 2>&1 &&
+      openssl req -new -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+        -keyout broker-key.pem -out broker.csr 2>&1 &&
+      printf '%s\n' 'subjectAltName=IP:127.0.0.1,DNS:localhost' 'extendedKeyUsage=serverAuth' >broker.ext &&
+      openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca-key.pem -set_serial "0x$(openssl rand -hex 16)" \
+        -days 365 -extfile broker.ext -out broker-cert.pem 2>&1 &&
+      cat broker-key.pem broker-cert.pem ca.pem >broker.pem &&
+      rm -f -- ca-key.pem broker-key.pem broker-cert.pem broker.csr broker.ext
+  ); then
+    printf '%s\n' "$output" >&2
+    rm -rf -- "$tmp_dir"
+    die "openssl failed to create the TLS files for $tls_dir"
+  fi
+  rm -rf -- "$tls_dir"
+  mv -- "$tmp_dir" "$tls_dir"
 }
 
 sasl_users_hash() {
@@ -345,7 +440,7 @@ wait_until_ready() {
 }
 
 # Stops the script when the running broker's configuration and the requested
-# mode differ in SASL, because its listeners only change on a restart.
+# mode differ in SASL or TLS, because its listeners only change on a restart.
 require_same_mode() {
   local pid=$1
   if grep -q '^sasl\.enabled\.mechanisms=' "$config_file" 2>/dev/null; then
@@ -354,6 +449,20 @@ require_same_mode() {
   else
     [[ -z $sasl_users ]] ||
       die "the broker in $state_dir (pid $pid) runs without SASL, but TIERS_KAFKA_SASL_USERS is set. Stop it first, or use another TIERS_KAFKA_DIR."
+  fi
+  if grep -q '^listener\.name\.[a-z_]*\.ssl\.keystore\.location=' "$config_file" 2>/dev/null; then
+    [[ -n $tls ]] ||
+      die "the broker in $state_dir (pid $pid) runs in TLS mode, but TIERS_KAFKA_TLS is not 1. Stop it first, or set TIERS_KAFKA_TLS=1."
+  else
+    [[ -z $tls ]] ||
+      die "the broker in $state_dir (pid $pid) runs without TLS, but TIERS_KAFKA_TLS is 1. Stop it first, or use another TIERS_KAFKA_DIR."
+  fi
+}
+
+# Logs the CA file that TLS clients need, so the caller can copy its path.
+log_tls_ca() {
+  if [[ -n $tls ]]; then
+    log "TLS CA certificate: $tls_ca_file (pass it to --ssl-ca)"
   fi
 }
 
@@ -365,10 +474,12 @@ start() {
     require_same_mode "$pid"
     if broker_ready; then
       log "already running on $host:$port (pid $pid)"
+      log_tls_ca
       return 0
     fi
     log "broker (pid $pid) is running but does not accept requests yet, so waiting for it"
     wait_until_ready "$pid"
+    log_tls_ca
     return 0
   fi
 
@@ -389,13 +500,16 @@ start() {
 
   find_java
   mkdir -p -- "$data_dir" "$logs_dir"
+  if [[ -n $tls ]]; then
+    create_tls_files
+  fi
   render_config
   format_storage
 
   local -a heap_args
   read -r -a heap_args <<<"$heap_opts"
-  if [[ -n $sasl_users ]]; then
-    log "starting Kafka with SASL/SCRAM on $host:$port (internal $host:$internal_port, controller $host:$controller_port, state in $state_dir)"
+  if [[ $client_protocol != PLAINTEXT ]]; then
+    log "starting Kafka with $client_protocol on $host:$port (internal $host:$internal_port, controller $host:$controller_port, state in $state_dir)"
   else
     log "starting Kafka on $host:$port (controller $host:$controller_port, state in $state_dir)"
   fi
@@ -416,6 +530,7 @@ start() {
   echo "$pid" >"$pid_file"
 
   wait_until_ready "$pid"
+  log_tls_ca
 }
 
 # --- Stop and status --------------------------------------------------------

@@ -81,8 +81,38 @@ export function kafkaSecurityConfig(security: KafkaSecurity | undefined): Pick<K
 }
 
 /**
+ * Node.js codes of a broker certificate that the client rejects, each with the fix to suggest.
+ * The codes other than ERR_TLS_CERT_ALTNAME_INVALID come from OpenSSL's verification.
+ */
+const TLS_CERTIFICATE_HINTS: Record<string, string> = {
+  SELF_SIGNED_CERT_IN_CHAIN: 'pass the certificate of the CA that signed it with --ssl-ca FILE',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'pass that certificate, or the CA that signed it, with --ssl-ca FILE',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'pass the certificate of the CA that signed it with --ssl-ca FILE',
+  UNABLE_TO_GET_ISSUER_CERT: 'pass the certificate of the CA that signed it with --ssl-ca FILE',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'pass the certificate of the CA that signed it with --ssl-ca FILE',
+  CERT_UNTRUSTED: 'pass the certificate of the CA that signed it with --ssl-ca FILE',
+  CERT_SIGNATURE_FAILURE: 'check that --ssl-ca names the CA that signed it',
+  CERT_HAS_EXPIRED: 'renew the broker certificate, or check the clock of this machine',
+  CERT_NOT_YET_VALID: 'check the clock of this machine and of the machine that issued the certificate',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'connect with a host name or IP address that the certificate lists, in --brokers',
+};
+
+/** Finds the code of a rejected broker certificate in an error or its causes. */
+function tlsCertificateErrorCode(err: unknown): string | undefined {
+  // kafkajs wraps the socket's error, which carries the code, in its retry error as `cause`.
+  let current = err;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && Object.hasOwn(TLS_CERTIFICATE_HINTS, code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
  * Turns a failed first connection into an error that names the brokers and the likely fix.
- * For a rejected login it names the user and mechanism, never the password.
+ * For a rejected login it names the user and mechanism, never the password. For a rejected
+ * broker certificate it names the verification error.
  */
 export function kafkaConnectError(brokers: string[], security: KafkaSecurity | undefined, err: unknown): EngineError {
   const address = brokers.join(',');
@@ -106,6 +136,15 @@ export function kafkaConnectError(brokers: string[], security: KafkaSecurity | u
       `the Kafka listener at ${address} does not enable SASL mechanism ${sasl.mechanism.toUpperCase()}: ${detail}. ` +
         'Pass a mechanism the broker enables with --sasl-mechanism (or TIERS_KAFKA_SASL_MECHANISM).',
       { cause: err, context: { brokers, mechanism: sasl.mechanism } },
+    );
+  }
+  const certificateCode = security?.tls !== undefined ? tlsCertificateErrorCode(err) : undefined;
+  if (certificateCode !== undefined) {
+    return new EngineError(
+      'TIERS_TRANSPORT_FAILED',
+      `TLS connection to Kafka at ${address} failed because the broker certificate was rejected (${certificateCode}): ${detail}. ` +
+        `To fix it, ${TLS_CERTIFICATE_HINTS[certificateCode]}.`,
+      { cause: err, context: { brokers, code: certificateCode } },
     );
   }
   const securityHint =

@@ -42,8 +42,9 @@ export async function connectAdmin(kafka: Kafka, brokers: string[], security?: K
   try {
     await admin.connect();
   } catch (err) {
-    // A rejected login gets the message that names the user and mechanism.
-    throw security?.sasl !== undefined ? kafkaConnectError(brokers, security, err) : brokerUnreachable(brokers, err);
+    // A rejected login or broker certificate gets the message that names it and the fix.
+    const secured = security?.sasl !== undefined || security?.tls !== undefined;
+    throw secured ? kafkaConnectError(brokers, security, err) : brokerUnreachable(brokers, err);
   }
   return admin;
 }
