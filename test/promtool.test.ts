@@ -30,6 +30,7 @@ const ENGINE_LABELS: Record<string, string[]> = {
   [METRIC.ingestBytes]: [],
   [METRIC.llmRequests]: ['operator', 'model', 'outcome'],
   [METRIC.llmErrors]: ['operator', 'kind'],
+  [METRIC.llmCircuitOpen]: [],
   [METRIC.llmTokens]: ['operator', 'model', 'kind'],
   [METRIC.llmRequestDuration]: ['operator', 'model'],
 };

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import type { ConfigFile } from '../core/config-file.js';
 import { LlmClient } from '../llm/client.js';
-import { resolveLlmEndpoint } from '../llm/config.js';
+import { effectiveLlmSettings, resolveLlmEndpoint } from '../llm/config.js';
 import type { EngineMetrics } from '../metrics/metrics.js';
 
 export interface LlmCliOptions {
@@ -32,7 +32,12 @@ export async function connectLlm(
   metrics?: EngineMetrics,
 ): Promise<LlmClient | undefined> {
   const endpoint = resolveLlmEndpoint({ file: config.llm, cli: { url: options.llmUrl, model: options.llmModel, apiKeyFile: options.llmKeyFile } });
-  if (!endpoint) return undefined;
+  if (!endpoint) {
+    // Still check the settings, so a typo or an out-of-range value fails now and not on the
+    // day an endpoint is configured.
+    if (config.llm !== undefined) effectiveLlmSettings(config.llm);
+    return undefined;
+  }
   const client = new LlmClient(endpoint, log, metrics);
   await client.checkReady();
   const { url, model, concurrency, cacheDir } = endpoint.settings;

@@ -42,7 +42,11 @@ export interface TopicStatus {
   topic: string;
   found: boolean;
   partitions: number;
-  /** Records currently stored, the sum of high minus low watermarks, or null when the topic is missing. */
+  /**
+   * Offsets currently stored, the sum of high minus low watermarks, or null when the topic is
+   * missing. Each transaction's commit marker takes an offset too, so on topics that stages
+   * write this is a little above the record count.
+   */
   records: number | null;
   /** Growth of the summed high watermarks per second, or null without two samples of the topic. */
   recordsPerSecond: number | null;

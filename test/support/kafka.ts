@@ -7,16 +7,12 @@ export function uniquePrefix(name: string): string {
   return `test-${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
-/** Messages in a topic across partitions (high watermark minus low watermark). */
+/**
+ * Committed records in a topic across partitions. Offsets alone would overcount: every
+ * transaction leaves a commit marker that takes an offset but is no record.
+ */
 export async function topicSize(topic: string, brokerList = brokers): Promise<number> {
-  const admin = new Kafka({ brokers: brokerList, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-  } finally {
-    await admin.disconnect();
-  }
+  return (await readCommitted(topic, 120_000, brokerList)).length;
 }
 
 /** Waits until a consumer group has committed offsets up to the end of every partition. */
