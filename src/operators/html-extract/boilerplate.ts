@@ -67,3 +67,37 @@ export function removeBoilerplate(document: DomDocument): number {
   }
   return removed;
 }
+
+/** Whitespace-collapsed text length, so that indentation in the HTML source does not count. */
+function visibleLength(element: DomElement): number {
+  return (element.textContent ?? '').replace(/\s+/g, ' ').trim().length;
+}
+
+/** Share of the element's text inside links, or 0 for an element without text. */
+function linkDensity(element: DomElement): number {
+  const total = visibleLength(element);
+  if (total === 0) return 0;
+  let linked = 0;
+  for (const link of selectAll(element, 'a')) linked += visibleLength(link);
+  return Math.min(1, linked / total);
+}
+
+/**
+ * Removes lists (`ul`, `ol`) whose link text is more than maxDensity of their text: menus,
+ * social and contact links, related posts, category and tag lists, tables of contents and
+ * bare reading lists. Their items are titles without the prose around them, which is little
+ * use as training text. Returns the number of lists removed.
+ */
+export function removeLinkLists(document: DomDocument, maxDensity: number): number {
+  if (maxDensity >= 1) return 0;
+  let removed = 0;
+  for (const list of selectAll(document, 'ul, ol')) {
+    // A nested list goes with its outer list and is counted once.
+    if (!list.isConnected) continue;
+    if (linkDensity(list) > maxDensity) {
+      list.remove();
+      removed++;
+    }
+  }
+  return removed;
+}

@@ -27,12 +27,21 @@ export const htmlExtractConfigSchema = z
      * The whole cleaned body replaces Readability's article when the article has fewer than
      * bodyFallbackMaxChars characters and less than bodyFallbackShare of the body's characters.
      */
-    bodyFallbackMaxChars: nonNegativeInteger.default(2000),
+    bodyFallbackMaxChars: nonNegativeInteger.default(3000),
     bodyFallbackShare: z
       .number({ invalid_type_error: 'must be a number from 0 to 1' })
       .min(0, 'must be a number from 0 to 1')
       .max(1, 'must be a number from 0 to 1')
-      .default(0.3),
+      .default(0.7),
+    /**
+     * Lists (`ul`, `ol`) whose link text is more than this share of their text are removed as
+     * link lists (menus, related posts, tag lists, tables of contents). 1 keeps every list.
+     */
+    maxListLinkDensity: z
+      .number({ invalid_type_error: 'must be a number from 0 to 1' })
+      .min(0, 'must be a number from 0 to 1')
+      .max(1, 'must be a number from 0 to 1')
+      .default(0.6),
     /** Put the page's `<title>` on the first line of the text when the text does not start with it. */
     includeTitle: z.boolean({ invalid_type_error: 'must be true or false' }).default(false),
   })

@@ -9,6 +9,7 @@ export interface DomNode {
   nodeType: number;
   textContent: string | null;
   parentNode: DomNode | null;
+  isConnected: boolean;
   childNodes: ArrayLike<DomNode>;
   localName?: string;
 }

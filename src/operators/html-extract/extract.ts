@@ -1,5 +1,5 @@
 import { Readability } from '@mozilla/readability';
-import { removeBoilerplate } from './boilerplate.js';
+import { removeBoilerplate, removeLinkLists } from './boilerplate.js';
 import type { HtmlExtractConfig } from './config.js';
 import { parseDocument, type DomNode } from './dom.js';
 import { rewriteMath } from './math.js';
@@ -35,7 +35,7 @@ export interface Extraction {
 export function extractMainText(html: string, config: HtmlExtractConfig): Extraction {
   const document = parseDocument(html);
   const mathCount = rewriteMath(document);
-  const boilerplateRemoved = removeBoilerplate(document);
+  const boilerplateRemoved = removeBoilerplate(document) + removeLinkLists(document, config.maxListLinkDensity);
   const title = document.title.trim() || null;
   // Readability rewrites the document, so the body text is taken first.
   const bodyText = document.body === null ? '' : serializeText(document.body);
@@ -53,8 +53,9 @@ export function extractMainText(html: string, config: HtmlExtractConfig): Extrac
 
 /**
  * True when the body text should replace Readability's article: the article is empty, or it is
- * short and a small share of the body. Short pages made of several blocks (a personal home page,
- * a team list) are where Readability picks one block and drops the rest.
+ * short and leaves out a large part of the body. On a short page made of several sections (a
+ * personal home page with about, news and contact sections), Readability picks one section and
+ * drops the rest. The length limit keeps a long article from taking in its page's remaining chrome.
  */
 function useBody(articleText: string, bodyText: string, config: HtmlExtractConfig): boolean {
   if (bodyText.length === 0) return false;

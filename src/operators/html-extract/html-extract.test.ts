@@ -63,6 +63,16 @@ describe('html-extract text', () => {
     expect(text).toContain('1. step one\n2. step two');
   });
 
+  test('link lists removed, prose lists kept', () => {
+    const links = '<ul><li><a href="/a">Related post one</a></li><li><a href="/b">Related post two</a></li></ul>';
+    const prose = '<ul><li>Read <a href="/c">the guide</a> before the first deployment of the engine.</li><li>Check the logs.</li></ul>';
+    const text = extract(links + prose);
+    expect(text).not.toContain('Related post one');
+    expect(text).toContain('- Read the guide before the first deployment of the engine.');
+    const unfiltered = extractMainText(article(links), parseHtmlExtractConfig({ maxListLinkDensity: 1 })).text;
+    expect(unfiltered).toContain('- Related post one');
+  });
+
   test('tables keep rows and cells', () => {
     const table = '<table><thead><tr><th>Tier</th><th>Topic</th></tr></thead><tbody><tr><td>L0</td><td>raw</td></tr><tr><td>L1</td><td>filtered</td></tr></tbody></table>';
     const text = extract(table);
@@ -185,10 +195,24 @@ describe('html-extract operator', () => {
     expect(article.text).not.toContain('Related project notes.');
   });
 
+  test('home page sections use body', () => {
+    // Readability picks the longest section, but the page's other sections are content too.
+    const about = 'About me. I study how teams build data pipelines for language models and how they decide which web pages to keep for training. My students and I publish our data sets and the code that builds them';
+    const teaching = 'My courses. I teach the graduate seminar on information retrieval and the undergraduate course on databases every spring term. Office hours are on Tuesday afternoons in the main building';
+    const section = (heading: string, words: string) => `<section><h2>${heading}</h2><p>${words}</p></section>`;
+    const news = `<div id="news"><p>${PROSE}</p><p>${PROSE}</p><p>${PROSE}</p></div>`;
+    const html = `<html><body><div>${section('About', about)}${section('Teaching', teaching)}${news}</div></body></html>`;
+    const extraction = extractMainText(html, config);
+    expect(extraction.method).toBe('body');
+    expect(extraction.text).toContain(about);
+    expect(extraction.text).toContain(teaching);
+  });
+
   test('invalid config names the option', () => {
     expect(() => parseHtmlExtractConfig({ minChars: 0 })).toThrow(ConfigError);
     expect(() => parseHtmlExtractConfig({ minChars: 0 })).toThrow('html-extract.minChars must be a positive integer, got 0');
     expect(() => parseHtmlExtractConfig({ bodyFallbackShare: 2 })).toThrow('html-extract.bodyFallbackShare must be a number from 0 to 1, got 2');
+    expect(() => parseHtmlExtractConfig({ maxListLinkDensity: -1 })).toThrow('html-extract.maxListLinkDensity must be a number from 0 to 1, got -1');
     expect(() => parseHtmlExtractConfig({ minchars: 5 })).toThrow("unknown option(s) 'minchars'");
   });
 });
