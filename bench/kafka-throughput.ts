@@ -22,7 +22,7 @@
  * Markdown goes to stdout, and the last line is one JSON object with the ratio.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,6 +34,7 @@ import type { TierRecord } from '../src/core/record.js';
 import { runEmbedded } from '../src/runtime/embedded-run.js';
 import { defaultTopology } from '../src/topologies/default.js';
 import { writeMessages, type RawMessage } from './kafka-ceiling.js';
+import { checkBroker, sleep, tail, waitForMember } from './kafka-bench.js';
 import { loadCorpus, writeCorpusJsonl } from './throughput-corpus.js';
 
 const { values: args } = parseArgs({
@@ -55,27 +56,11 @@ const repoRoot = resolve(import.meta.dirname, '../..');
 const cli = join(repoRoot, 'dist/src/cli/index.js');
 const ceilingScript = join(repoRoot, 'dist/bench/kafka-ceiling.js');
 const POLL_MS = 100;
-const JOIN_TIMEOUT_MS = 90_000;
 const RUN_TIMEOUT_MS = 15 * 60_000;
 
 const kafka = new Kafka({ clientId: 'kafka-throughput-bench', brokers: brokers.split(','), logLevel: logLevel.NOTHING, connectionTimeout: 3000 });
 
-async function checkBroker(admin: Admin): Promise<void> {
-  try {
-    await admin.connect();
-    await admin.describeCluster();
-  } catch (err) {
-    console.error(`cannot reach a Kafka broker at ${brokers}: ${(err as Error).message}`);
-    console.error('Start one with');
-    console.error('  TIERS_KAFKA_PORT=19292 TIERS_KAFKA_CONTROLLER_PORT=19293 TIERS_KAFKA_DIR=/tmp/kafka-bench bash scripts/kafka.sh start');
-    console.error('and pass --brokers 127.0.0.1:19292 (or set TIERS_BROKERS).');
-    process.exit(1);
-  }
-}
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
-}
 
 function seconds(since: bigint): number {
   return Number(process.hrtime.bigint() - since) / 1e9;
@@ -91,16 +76,6 @@ function start(command: string[], logPath: string): { child: ChildProcess; exite
   return { child, exited };
 }
 
-async function waitForMember(admin: Admin, groupId: string): Promise<void> {
-  const deadline = Date.now() + JOIN_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    const { groups } = await admin.describeGroups([groupId]);
-    if (groups[0]?.state === 'Stable' && groups[0].members.length > 0) return;
-    await sleep(POLL_MS);
-  }
-  const { groups } = await admin.describeGroups([groupId]);
-  throw new Error(`timed out after ${JOIN_TIMEOUT_MS / 1000} s waiting for consumer group ${groupId} to become stable (state ${groups[0]?.state})`);
-}
 
 /** Sum of the high watermarks of `topic`'s partitions. */
 async function endOffsets(admin: Admin, topic: string): Promise<bigint> {
@@ -134,9 +109,6 @@ async function timeFlow(admin: Admin, producer: string[], logPath: string, group
   return { produceSeconds, totalSeconds: seconds(started) };
 }
 
-function tail(path: string): string {
-  return readFileSync(path, 'utf8').slice(-3000);
-}
 
 async function stop(process: { child: ChildProcess; exited: Promise<number | null> }): Promise<void> {
   process.child.kill('SIGTERM');
@@ -236,7 +208,7 @@ async function runCeiling(admin: Admin, messagesFile: string, dir: string, prefi
 }
 
 const admin = kafka.admin();
-await checkBroker(admin);
+await checkBroker(admin, brokers, 19292, '/tmp/kafka-bench');
 const corpus = await loadCorpus(resolve(args.data!));
 const workDir = mkdtempSync(join(tmpdir(), 'tiers-kafka-throughput-'));
 /** Topic prefixes of this run, whose topics are deleted at the end. */

@@ -36,6 +36,7 @@ import { packageVersion } from '../src/core/paths.js';
 import type { TierRecord } from '../src/core/record.js';
 import { topicNames, type TopicNames } from '../src/core/topics.js';
 import { newIngestStats, prepareIngestItem, type IngestItemContext } from '../src/runtime/ingest.js';
+import { checkBroker, sleep, tail, waitForMember } from './kafka-bench.js';
 import { loadCorpus } from './throughput-corpus.js';
 
 const { values: args } = parseArgs({
@@ -76,7 +77,6 @@ const cli = join(repoRoot, 'dist/src/cli/index.js');
 const STAGE = 'filter';
 /** The stage's last operator, whose promoted records are the ones that reach L1. */
 const LAST_OPERATOR = 'heuristic-filter';
-const JOIN_TIMEOUT_MS = 90_000;
 /** Producer pacing step in ms. Each step sends the documents that are due by then. */
 const PACE_MS = 100;
 /** Maximum documents one pacing step sends, so a stalled send is not followed by an unbounded burst. */
@@ -85,22 +85,7 @@ const MB = 1024 * 1024;
 
 const kafka = new Kafka({ clientId: 'soak-bench', brokers: brokers.split(','), logLevel: logLevel.NOTHING, connectionTimeout: 3000 });
 
-async function checkBroker(admin: Admin): Promise<void> {
-  try {
-    await admin.connect();
-    await admin.describeCluster();
-  } catch (err) {
-    console.error(`cannot reach a Kafka broker at ${brokers}: ${(err as Error).message}`);
-    console.error('Start one with');
-    console.error('  TIERS_KAFKA_PORT=19592 TIERS_KAFKA_CONTROLLER_PORT=19593 TIERS_KAFKA_DIR=/tmp/kafka-soak bash scripts/kafka.sh start');
-    console.error('and pass --brokers 127.0.0.1:19592 (or set TIERS_BROKERS).');
-    process.exit(1);
-  }
-}
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
-}
 
 /** Finds a TCP port on 127.0.0.1 that is free at the moment, for the child's metrics server. */
 async function freePort(): Promise<number> {
@@ -113,9 +98,6 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-function tail(path: string): string {
-  return readFileSync(path, 'utf8').slice(-3000);
-}
 
 interface Child {
   child: ChildProcess;
@@ -135,15 +117,6 @@ function startUp(prefix: string, metricsPort: number, logPath: string): Child {
   return { child, exited };
 }
 
-async function waitForMember(admin: Admin, groupId: string): Promise<void> {
-  const deadline = Date.now() + JOIN_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    const { groups } = await admin.describeGroups([groupId]);
-    if (groups[0]?.state === 'Stable' && groups[0].members.length > 0) return;
-    await sleep(200);
-  }
-  throw new Error(`timed out after ${JOIN_TIMEOUT_MS / 1000} s waiting for consumer group ${groupId} to become stable`);
-}
 
 /** Returns the first or second half of `text`, cut at the first whitespace after the middle, if any. */
 function half(text: string, part: 'first' | 'second'): string {
@@ -393,7 +366,7 @@ async function runSoak(admin: Admin, topics: TopicNames, prefix: string, workDir
 }
 
 const admin = kafka.admin();
-await checkBroker(admin);
+await checkBroker(admin, brokers, 19592, '/tmp/kafka-soak');
 const prefix = `bench-soak-${Date.now()}`;
 const workDir = mkdtempSync(join(tmpdir(), 'tiers-soak-'));
 try {
