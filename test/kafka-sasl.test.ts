@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJsonLines, repoRoot, runCli, type CliResult } from './support/cli.js';
+import { freePort } from './support/prometheus.js';
 
 /**
  * Runs the CLI against a broker of its own that scripts/kafka.sh starts in SASL mode: the
@@ -18,18 +18,6 @@ const USER = 'alice';
 const PASSWORD = `pw-${randomBytes(8).toString('hex')}`;
 const WRONG_PASSWORD = `wrong-${randomBytes(8).toString('hex')}`;
 const INPUT = join(repoRoot, 'samples/c4-en.jsonl');
-
-/** Finds a TCP port on 127.0.0.1 that is free right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('the server address is not a TCP address'))));
-    });
-  });
-}
 
 describe('Kafka with SASL/SCRAM', () => {
   const prefix = `sasl-${Date.now().toString(36)}`;

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJsonLines, repoRoot, runCli, type CliResult } from './support/cli.js';
+import { freePort } from './support/prometheus.js';
 
 /**
  * Runs the CLI against a broker of its own that scripts/kafka.sh starts in TLS mode: the client
@@ -13,18 +13,6 @@ import { parseJsonLines, repoRoot, runCli, type CliResult } from './support/cli.
  */
 
 const INPUT = join(repoRoot, 'samples/c4-en.jsonl');
-
-/** Finds a TCP port on 127.0.0.1 that is free right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('the server address is not a TCP address'))));
-    });
-  });
-}
 
 describe('Kafka with TLS', () => {
   const prefix = `tls-${Date.now().toString(36)}`;
