@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJsonLines, repoRoot, runCli, type CliResult } from './support/cli.js';
-import { freePort } from './support/prometheus.js';
+import { ownBrokerEnv, runKafkaScript } from './support/own-broker.js';
 
 /**
  * Runs the CLI against a broker of its own that scripts/kafka.sh starts in SASL mode: the
@@ -33,14 +33,9 @@ describe('Kafka with SASL/SCRAM', () => {
     }
   }
 
-  function runKafkaScript(action: 'start' | 'stop'): void {
-    const result = spawnSync('bash', [join(repoRoot, 'scripts/kafka.sh'), action], {
-      cwd: repoRoot,
-      env: { ...process.env, ...scriptEnv },
-      encoding: 'utf8',
-    });
-    if (result.status !== 0) throw new Error(`scripts/kafka.sh ${action} exited with ${result.status}: ${result.stderr}`);
-    expectNoPassword(`kafka.sh ${action}`, result);
+  /** Runs scripts/kafka.sh and checks that its output contains no password. */
+  function kafkaScript(action: 'start' | 'stop'): void {
+    expectNoPassword(`kafka.sh ${action}`, runKafkaScript(action, scriptEnv));
   }
 
   /** Runs the CLI against the SASL broker and checks that its output contains no password. */
@@ -51,22 +46,15 @@ describe('Kafka with SASL/SCRAM', () => {
   }
 
   beforeAll(async () => {
-    const [port, controllerPort, internalPort] = [await freePort(), await freePort(), await freePort()];
-    Object.assign(scriptEnv, {
-      TIERS_KAFKA_PORT: String(port),
-      TIERS_KAFKA_CONTROLLER_PORT: String(controllerPort),
-      TIERS_KAFKA_INTERNAL_PORT: String(internalPort),
-      TIERS_KAFKA_DIR: stateDir,
-      TIERS_KAFKA_SASL_USERS: `${USER}:${PASSWORD}`,
-      TIERS_KAFKA_HEAP_OPTS: '-Xms128m -Xmx512m',
-    });
-    brokers = `127.0.0.1:${port}`;
-    runKafkaScript('start');
+    const broker = await ownBrokerEnv(stateDir, { TIERS_KAFKA_SASL_USERS: `${USER}:${PASSWORD}` });
+    Object.assign(scriptEnv, broker.env);
+    brokers = broker.brokers;
+    kafkaScript('start');
   });
 
   afterAll(() => {
     try {
-      runKafkaScript('stop');
+      kafkaScript('stop');
     } finally {
       rmSync(stateDir, { recursive: true, force: true });
     }

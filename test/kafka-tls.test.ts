@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJsonLines, repoRoot, runCli, type CliResult } from './support/cli.js';
-import { freePort } from './support/prometheus.js';
+import { ownBrokerEnv, runKafkaScript } from './support/own-broker.js';
 
 /**
  * Runs the CLI against a broker of its own that scripts/kafka.sh starts in TLS mode: the client
@@ -22,37 +22,20 @@ describe('Kafka with TLS', () => {
   let brokers = '';
   let startOutput = '';
 
-  function runKafkaScript(action: 'start' | 'stop'): string {
-    const result = spawnSync('bash', [join(repoRoot, 'scripts/kafka.sh'), action], {
-      cwd: repoRoot,
-      env: { ...process.env, ...scriptEnv },
-      encoding: 'utf8',
-    });
-    if (result.status !== 0) throw new Error(`scripts/kafka.sh ${action} exited with ${result.status}: ${result.stderr}`);
-    return result.stderr;
-  }
-
   function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
     return runCli([...args, '--brokers', brokers, '--prefix', prefix], { timeoutMs: 60_000, env });
   }
 
   beforeAll(async () => {
-    const [port, controllerPort, internalPort] = [await freePort(), await freePort(), await freePort()];
-    Object.assign(scriptEnv, {
-      TIERS_KAFKA_PORT: String(port),
-      TIERS_KAFKA_CONTROLLER_PORT: String(controllerPort),
-      TIERS_KAFKA_INTERNAL_PORT: String(internalPort),
-      TIERS_KAFKA_DIR: stateDir,
-      TIERS_KAFKA_TLS: '1',
-      TIERS_KAFKA_HEAP_OPTS: '-Xms128m -Xmx512m',
-    });
-    brokers = `127.0.0.1:${port}`;
-    startOutput = runKafkaScript('start');
+    const broker = await ownBrokerEnv(stateDir, { TIERS_KAFKA_TLS: '1' });
+    Object.assign(scriptEnv, broker.env);
+    brokers = broker.brokers;
+    startOutput = runKafkaScript('start', scriptEnv).stderr;
   });
 
   afterAll(() => {
     try {
-      runKafkaScript('stop');
+      runKafkaScript('stop', scriptEnv);
     } finally {
       rmSync(stateDir, { recursive: true, force: true });
     }
