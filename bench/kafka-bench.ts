@@ -10,7 +10,7 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));
 }
 
-/** The last 3,000 characters of a log file, for error messages. */
+/** Returns the last 3,000 characters of a log file, for error messages. */
 export function tail(path: string): string {
   return readFileSync(path, 'utf8').slice(-3000);
 }

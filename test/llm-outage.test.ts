@@ -17,7 +17,7 @@ const CONFIG = {
   operators: { 'llm-scorer': { threshold: 0, maxInputChars: 600 } },
 };
 const DOCUMENTS = 4;
-/** Failed requests before the endpoint answers again: the first one and three failed trials. */
+/** Failed requests before the endpoint responds again: the first one and three failed trials. */
 const OUTAGE_FAULTS = 4;
 
 function sleep(ms: number): Promise<void> {
@@ -58,7 +58,7 @@ describe('a model endpoint that goes down under a running stage', () => {
       { TIERS_LLM_URL: '' },
     );
     try {
-      // The circuit opens at the first failure; while it is open nothing reaches the endpoint,
+      // The circuit opens at the first failure. While it is open nothing reaches the endpoint,
       // the partition is paused and retried, and no offset is committed.
       const deadline = Date.now() + 60_000;
       while (!select.stderrText().includes('batch held by a retriable failure') && Date.now() < deadline) await sleep(200);
@@ -81,7 +81,7 @@ describe('a model endpoint that goes down under a running stage', () => {
     const l2 = (await readCommitted(`${prefix}.l2`, 60_000)).map((m) => decodeTierRecord(m.value).id);
     const rejected = (await readCommitted(`${prefix}.rejected`, 60_000)).map((m) => decodeRejectedRecord(m.value)).filter((r) => r.operator === 'llm-scorer');
     // Threshold 0 keeps every scored record. None was rejected for the outage; the small model
-    // may still give an unusable answer, which is a rejection of its own kind.
+    // may still return unusable output, which is a rejection of its own kind.
     expect(rejected.filter((r) => r.rule !== 'llm_output_invalid').map((r) => `${r.rule}: ${r.reason}`)).toEqual([]);
     expect(new Set(l2).size).toBe(l2.length);
     expect([...l2, ...rejected.map((r) => r.record.id)].sort()).toEqual([...l1].sort());

@@ -272,8 +272,6 @@ export class KafkaBus implements Bus {
       ...(options.sessionTimeoutMs !== undefined ? { sessionTimeout: options.sessionTimeoutMs } : {}),
     });
     this.consumers.push(consumer);
-    await consumer.connect();
-    await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning });
 
     let resolveDone!: () => void;
     let rejectDone!: (err: unknown) => void;
@@ -284,9 +282,26 @@ export class KafkaBus implements Bus {
     done.catch(() => {});
     // Partitions assigned at the last group join, for readiness checks.
     let assigned = 0;
+    let stopped = false;
     consumer.on(consumer.events.CRASH, (event) => {
       assigned = 0;
-      if (!event.payload.restart) rejectDone(event.payload.error);
+      if (event.payload.restart || stopped) return;
+      const error = event.payload.error;
+      if (!isBrokerUnavailable(error)) {
+        rejectDone(error);
+        return;
+      }
+      // kafkajs gives up for good when it cannot find the group coordinator while a broker
+      // restarts. That outage ends, so join the group again, and keep trying until it does.
+      this.options.log.warn({ err: error, groupId: options.groupId, retryMs: REJOIN_DELAY_MS }, 'consumer stopped while the broker was unavailable; rejoining');
+      const rejoin = () => {
+        if (stopped) return;
+        start().catch((err: unknown) => {
+          this.options.log.warn({ err, groupId: options.groupId }, 'rejoining the consumer group failed; trying again');
+          setTimeout(rejoin, REJOIN_DELAY_MS);
+        });
+      };
+      setTimeout(rejoin, REJOIN_DELAY_MS);
     });
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       assigned = Object.values(event.payload.memberAssignment).reduce((sum, partitions) => sum + partitions.length, 0);
@@ -313,20 +328,26 @@ export class KafkaBus implements Bus {
     // The batch in progress, handler and commit included, so stop() can let it finish.
     let inFlight: Promise<void> = Promise.resolve();
     const holds = new PartitionHolds(consumer, options, this.options.log);
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => {
-        const run = this.handleBatch(consumer, options, payload, holds);
-        inFlight = run.catch(() => {});
-        return run;
-      },
-    });
+    const start = async () => {
+      await consumer.connect();
+      await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => {
+          const run = this.handleBatch(consumer, options, payload, holds);
+          inFlight = run.catch(() => {});
+          return run;
+        },
+      });
+    };
+    await start();
 
     return {
       done,
       assignedPartitions: () => assigned,
       stop: async () => {
+        stopped = true;
         holds.clear();
         // A handler may end the run (tap --max) before its offsets are committed, so wait
         // for that commit before leaving the group.
@@ -357,7 +378,7 @@ export class KafkaBus implements Bus {
       try {
         result = await this.withHeartbeats(heartbeat, options.groupId, () => options.handler(chunk, info));
       } catch (err) {
-        // A retriable failure (a model endpoint down) holds the partition: nothing of the chunk
+        // A retriable failure (a model endpoint down) pauses the partition: nothing of the chunk
         // is committed, and fetching pauses with a growing delay instead of retrying at once.
         if (!isRetriable(err)) throw err;
         holds.hold(batch.partition, chunk[0]!.offset, err);
@@ -441,7 +462,7 @@ export class KafkaBus implements Bus {
     };
   }
 
-  /** The offset a consumer group has committed on one partition, or null when it has none. */
+  /** Returns the offset a consumer group has committed on one partition, or null when it has none. */
   async committedOffset(groupId: string, topic: string, partition: number): Promise<bigint | null> {
     const admin = this.kafka.admin();
     await admin.connect();
@@ -565,7 +586,19 @@ export class KafkaBus implements Bus {
   }
 }
 
-/** Longest pause, in milliseconds, of a partition held by retriable failures. */
+/** Milliseconds between attempts to rejoin the group after the broker was unavailable. */
+const REJOIN_DELAY_MS = 2000;
+
+/** True for the errors kafkajs gives up with while no broker answers: connection and coordinator failures. */
+function isBrokerUnavailable(err: unknown): boolean {
+  for (let current = err as { name?: string; message?: string; cause?: unknown } | undefined; current; current = current.cause as typeof current) {
+    if (current.name === 'KafkaJSConnectionError' || current.name === 'KafkaJSGroupCoordinatorNotFound') return true;
+    if (/group coordinator|connection/i.test(current.message ?? '')) return true;
+  }
+  return false;
+}
+
+/** Maximum pause, in milliseconds, of a partition held back by retriable failures. */
 const MAX_HOLD_MS = 30_000;
 
 /**
@@ -613,7 +646,7 @@ class PartitionHolds {
   }
 }
 
-/** A bus message as kafkajs takes it; a tombstone gets a null value. */
+/** Converts a bus message to the kafkajs form, with a null value for a tombstone. */
 function toKafkaMessage(message: BusMessage): { key: string | null; value: Buffer | null } {
   return { key: message.key, value: message.tombstone === true ? null : message.value };
 }

@@ -35,7 +35,7 @@ try {
   process.exitCode = exitStatus(err);
   // A command that fails half-way (a topic missing on a broker that is still starting, after
   // the metrics server is up) can leave sockets and servers open, which would keep the process
-  // alive with nothing to do. Everything worth saying has been said, so exit.
+  // alive with nothing to do. The error is already printed, so exit.
   const exitCode = process.exitCode;
   setTimeout(() => process.exit(exitCode), 1000).unref();
 }

@@ -50,7 +50,7 @@ export interface Operator {
  * Changes and snapshots are opaque bytes; only the operator that wrote them reads them back.
  */
 export interface OperatorState {
-  /** Encodes what `process` added since the last call and forgets it; null when nothing was added. */
+  /** Encodes what `process` added since the last call and clears it, or returns null when nothing was added. */
   takeChanges(): Buffer | null;
   /** Re-applies changes written by `takeChanges`, in the order they were taken. */
   applyChanges(changes: Buffer): void;

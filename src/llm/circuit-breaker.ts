@@ -14,8 +14,8 @@ export interface CircuitBreakerOptions {
  * Stops a process from hammering a model endpoint that is down. Every attempt reports success
  * or failure; after `failureThreshold` failures in a row the circuit opens and attempts fail at
  * once for `openMs`. Then one trial goes out: success closes the circuit, failure opens it again.
- * A failure is an attempt the endpoint did not answer usefully (refused connection, timeout,
- * 5xx, 429); a 400 is an answer, so it counts as success.
+ * A failure is an attempt without a usable response (refused connection, timeout, 5xx, 429).
+ * A 400 is a response, so it counts as success.
  */
 export class CircuitBreaker {
   private consecutiveFailures = 0;

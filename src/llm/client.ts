@@ -107,7 +107,7 @@ export class LlmClient {
         if (state === 'open') {
           log.warn({ url: this.settings.url, failures, openSeconds: this.settings.breakerOpenSeconds }, 'model endpoint looks down; circuit opened, requests paused');
         } else {
-          log.info({ url: this.settings.url }, 'model endpoint answered again; circuit closed');
+          log.info({ url: this.settings.url }, 'model endpoint responded again; circuit closed');
         }
       },
     });
@@ -196,14 +196,14 @@ export class LlmClient {
         return { content, model: response.model || model, promptTokens, completionTokens };
       } catch (err) {
         if (request.schema && form === 'json_schema' && this.fallBackToJsonObject(err)) {
-          // The endpoint answered, if only to refuse the form; every attempt that went out
-          // reports back, or a half-open circuit would wait for its trial for ever.
+          // The endpoint responded, if only to reject the form. Every attempt that went out must
+          // report back, or a half-open circuit would wait for its trial for ever.
           this.breaker.success();
           attempt--;
           continue;
         }
         const classified = classifyError(err);
-        // An answer that says no (400, 401, 404) shows the endpoint is up.
+        // A rejection (400, 401, 404) is a response, so the endpoint is up.
         if (classified.transient) this.breaker.failure();
         else this.breaker.success();
         usage.errors[classified.kind] = (usage.errors[classified.kind] ?? 0) + 1;

@@ -141,7 +141,7 @@ export class ExactDedupOperator implements Operator {
     return index;
   }
 
-  /** The index of `scope`, created empty when missing. */
+  /** Returns the index of `scope`, creating an empty one when missing. */
   scopeIndex(scope: string): ScopeIndex {
     let index = this.indexes.get(scope);
     if (index === undefined) {

@@ -23,7 +23,7 @@ class TopicLog {
     }
   }
 
-  /** The live keys after compaction: the last value of each key, tombstoned keys removed. */
+  /** Returns the keys that survive compaction: the last value of each key, tombstoned keys removed. */
   liveKeys(): string[] {
     const latest = new Map<string, number>();
     for (const m of this.messages) {
@@ -59,7 +59,7 @@ async function runBatches(operators: Operator[], changelog: StateChangelog, topi
   }
 }
 
-/** What the stage does between batches: write a due snapshot, transaction by transaction. */
+/** Writes a due snapshot transaction by transaction, as the stage does between batches. */
 async function writeSnapshotIfDue(changelog: StateChangelog, topic: TopicLog, now: number): Promise<number> {
   if (!changelog.snapshotDue(now)) return 0;
   const plan = await changelog.planSnapshot(now);

@@ -5,7 +5,7 @@ import type { BusMessage, ConsumedMessage } from '../bus/bus.js';
 import { EngineError } from '../core/errors.js';
 import type { Operator, OperatorState } from '../core/operator.js';
 
-/** Suffix of the compacted topic that holds operator state: `<prefix>.changelog`. */
+/** Suffix of the compacted topic that contains operator state: `<prefix>.changelog`. */
 export const CHANGELOG_SUFFIX = 'changelog';
 export const CHANGELOG_TOPIC_CONFIG = { 'cleanup.policy': 'compact' } as const;
 

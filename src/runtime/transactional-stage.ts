@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { BatchInfo, ConsumedMessage, Subscription, TransactionalProducer } from '../bus/bus.js';
 import type { KafkaBus } from '../bus/kafka-bus.js';
 import { isFencedError } from '../bus/kafka-bus.js';
+import { EngineError, errorMessage } from '../core/errors.js';
 import type { Operator } from '../core/operator.js';
 import { StateChangelog } from './changelog.js';
 import type { StageRunner } from './stage-runner.js';
@@ -62,7 +63,7 @@ export async function startTransactionalStage(options: TransactionalStageOptions
   // first goes back to the committed state; if that read fails too, it fails before processing.
   let stateDirty = false;
   // Set when a commit failed. The broker may have applied it all the same, so the next
-  // attempt asks which offset the group really has before processing anything again.
+  // attempt fetches the group's committed offset before processing anything again.
   let commitUncertain = false;
 
   const handler = async (batch: ConsumedMessage[], info: BatchInfo): Promise<number> => {
@@ -89,12 +90,19 @@ export async function startTransactionalStage(options: TransactionalStageOptions
       const state = { topic: options.changelogTopic, messages: changelog.batchMessages() };
       const next = BigInt(last.offset) + 1n;
       const end = info.endOffset === undefined ? next : BigInt(info.endOffset);
-      await producer.sendAtomically([...result.outputs, state], {
-        groupId,
-        topic: last.topic,
-        partition: last.partition,
-        offset: (end > next ? end : next).toString(),
-      });
+      await producer
+        .sendAtomically([...result.outputs, state], {
+          groupId,
+          topic: last.topic,
+          partition: last.partition,
+          offset: (end > next ? end : next).toString(),
+        })
+        .catch((err: unknown) => {
+          if (isFencedError(err)) throw err;
+          // kafkajs ends its own retries with a non-retriable error while the broker restarts.
+          // The transaction is aborted, so the batch can safely wait and run again.
+          throw new EngineError('TIERS_TRANSPORT_FAILED', `committing a batch of ${groupId} failed: ${errorMessage(err)}`, { retriable: true });
+        });
       result.published();
     } catch (err) {
       if (isFencedError(err)) {

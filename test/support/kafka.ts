@@ -116,7 +116,7 @@ export async function committedTotal(groupId: string, topic: string, brokerList 
     const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
     return (committed?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
   } catch {
-    // A broker that is still starting answers NOT_COORDINATOR; report no progress yet.
+    // A broker that is still starting returns NOT_COORDINATOR, so report no progress yet.
     return 0;
   } finally {
     await admin.disconnect();

@@ -105,7 +105,7 @@ export class BloomChain {
     this.addedItems++;
   }
 
-  /** A JSON-encodable copy of the chain for snapshots; bit arrays travel as base64. */
+  /** Returns a JSON-encodable copy of the chain for snapshots, with bit arrays as base64. */
   toJSON(): BloomChainJson {
     return {
       filters: this.filters.map((filter) => filter.saveAsJSON() as unknown),

@@ -89,7 +89,7 @@ export class LshBloomIndex {
   }
 
   /**
-   * A JSON-encodable copy for snapshots. Tracked ids are grouped by document, because a
+   * Returns a JSON-encodable copy for snapshots. Tracked ids are grouped by document, because a
    * document's id is stored once per band and an id-per-band list would repeat it.
    */
   toJSON(): LshBloomIndexJson {

@@ -90,7 +90,7 @@ export class MinHashDedupOperator implements Operator {
     return index;
   }
 
-  /** The index of `scope`, created empty when missing. */
+  /** Returns the index of `scope`, creating an empty one when missing. */
   scopeIndex(scope: string): LshBloomIndex {
     let index = this.indexes.get(scope);
     if (index === undefined) {

@@ -19,7 +19,7 @@ export function encodeBandKeys(keys: Int32Array): string {
 function decodeBandKeys(encoded: string, bands: number): Int32Array {
   const bytes = Buffer.from(encoded, 'base64');
   if (bytes.length !== bands * 8) {
-    throw new Error(`a minhash-dedup change holds ${bytes.length / 8} band keys but the operator is configured with ${bands} bands`);
+    throw new Error(`invalid minhash-dedup change: it contains ${bytes.length / 8} band keys but the operator is configured with ${bands} bands. Use the same bands as the process that wrote the changelog, or start with a new topic prefix`);
   }
   const keys = new Int32Array(2 * bands);
   for (let i = 0; i < keys.length; i++) keys[i] = bytes.readInt32LE(4 * i);

@@ -10,7 +10,7 @@ export class ChangeJournal<Entry> {
     this.entries.push(entry);
   }
 
-  /** Encodes and forgets the entries; null when there are none. */
+  /** Encodes and clears the entries, or returns null when there are none. */
   take(): Buffer | null {
     if (this.entries.length === 0) return null;
     const encoded = Buffer.from(JSON.stringify(this.entries));
