@@ -162,7 +162,9 @@ describe('exactly once through crashes and broker restarts', () => {
       // The stage should keep running through the outage. If it gave up, it exited with an error,
       // and a restart resumes from the committed state.
       let restarts = 0;
-      const done = waitForGroupCaughtUp(groupId, input, 300_000, brokerList);
+      const done = waitForGroupCaughtUp(groupId, input, 300_000, brokerList).catch((error: Error) => {
+        throw new Error(`${error.message}; the stage's log ends with: ${up.stderrText().slice(-6000)}`);
+      });
       const gaveUp = exited(up).then(() => 'exited' as const);
       const first = up;
       if ((await Promise.race([done.then(() => 'done' as const), gaveUp])) === 'exited') {
