@@ -1,8 +1,8 @@
 /**
  * The document set of the throughput benchmarks: every record that the engine's InputReader
  * reads, with its default text fields, from the JSON-lines and WET files under the web_en,
- * web_zh, math and code folders of the data directory. WARC files are left out, because the
- * reader does not extract HTML yet. Files whose lines have no `text`, `raw_content` or
+ * web_zh, math and code folders of the data directory. WARC files are left out: their HTML
+ * pages are few, and `npm run bench:extract` measures extraction. Files whose lines have no `text`, `raw_content` or
  * `content` field (GSM8K, HumanEval) give only rejects and so no documents.
  */
 import { createWriteStream, readdirSync } from 'node:fs';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashNGram, indexTokens, nGramLength, NGramSlots } from './n-grams.js';
+import { hashNGram, indexTokens, NGramHashes, nGramLength, NGramSlots } from './n-grams.js';
 
 describe('indexTokens', () => {
   it('assigns shared ids and code-point lengths', () => {
@@ -16,13 +16,33 @@ describe('nGramLength', () => {
   });
 });
 
+describe('NGramHashes', () => {
+  it('holds the hash of every n-gram as sizes grow and shrink', () => {
+    const ids = Uint32Array.from([5, 1, 5, 1, 7, 0xffffffff, 5, 1]);
+    const hashes = new NGramHashes(ids);
+    for (const n of [1, 2, 3, 5, 8, 2]) {
+      hashes.extendTo(n);
+      const expected = Array.from({ length: ids.length - n + 1 }, (_, start) => hashNGram(ids, start, n));
+      expect([...hashes.values.subarray(0, ids.length - n + 1)], `size ${n}`).toEqual(expected);
+    }
+  });
+
+  it('rejects slots of another size', () => {
+    const ids = Uint32Array.from([1, 2, 3]);
+    const hashes = new NGramHashes(ids);
+    hashes.extendTo(2);
+    expect(() => new NGramSlots(ids, 3, hashes)).toThrow(/extendTo\(3\)/);
+  });
+});
+
 describe('NGramSlots', () => {
   it('numbers distinct n-grams in order of first occurrence', () => {
     const indexed = indexTokens('a b a b c'.split(' '));
     const slots = new NGramSlots(indexed.ids, 2);
 
     expect([0, 1, 2, 3].map((start) => slots.slotAt(start))).toEqual([0, 1, 0, 2]);
-    expect(slots.firstStart).toEqual([0, 1, 3]);
+    expect([0, 1, 2].map((slot) => slots.firstStart(slot))).toEqual([0, 1, 3]);
+    expect(slots.size).toBe(3);
   });
 
   it('keeps n-grams apart when their hashes collide', () => {

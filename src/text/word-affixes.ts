@@ -273,7 +273,8 @@ export function splitChunkLikeSpacy(chunk: string, tokens: string[], english: bo
   const exceptionOf = english ? wordException : noExceptions;
   if (isPlainWord(chunk)) {
     const exception = chunk.length <= MAX_EXCEPTION_LENGTH ? exceptionOf(chunk) : undefined;
-    tokens.push(...(exception ?? [chunk]));
+    if (exception === undefined) tokens.push(chunk);
+    else for (const token of exception) tokens.push(token);
     return;
   }
 

@@ -124,6 +124,26 @@ export const MAX_EXCEPTION_LENGTH = 12;
 
 let exceptions: Map<string, readonly string[]> | null = null;
 
+/**
+ * A flag per (length, first code unit, last code unit) of the exceptions made of ASCII at
+ * both ends, so most words skip hashing the string for a map lookup.
+ */
+let asciiShapes: Uint8Array | null = null;
+
+function shapeIndex(length: number, first: number, last: number): number {
+  return (length * 128 + first) * 128 + last;
+}
+
+function buildShapes(table: Map<string, readonly string[]>): Uint8Array {
+  const shapes = new Uint8Array(shapeIndex(MAX_EXCEPTION_LENGTH + 1, 0, 0));
+  for (const key of table.keys()) {
+    const first = key.charCodeAt(0);
+    const last = key.charCodeAt(key.length - 1);
+    if (first < 128 && last < 128) shapes[shapeIndex(key.length, first, last)] = 1;
+  }
+  return shapes;
+}
+
 /** Returns every exception string, for tests. */
 export function wordExceptionKeys(): string[] {
   exceptions ??= buildExceptions();
@@ -133,5 +153,11 @@ export function wordExceptionKeys(): string[] {
 /** Returns the fixed English split of `chunk`, or undefined when no exception covers it. */
 export function wordException(chunk: string): readonly string[] | undefined {
   exceptions ??= buildExceptions();
+  asciiShapes ??= buildShapes(exceptions);
+  const length = chunk.length;
+  if (length === 0 || length > MAX_EXCEPTION_LENGTH) return undefined;
+  const first = chunk.charCodeAt(0);
+  const last = chunk.charCodeAt(length - 1);
+  if (first < 128 && last < 128 && asciiShapes[shapeIndex(length, first, last)] === 0) return undefined;
   return exceptions.get(chunk);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_EXCEPTION_LENGTH, wordExceptionKeys } from './word-exceptions.js';
+import { MAX_EXCEPTION_LENGTH, wordException, wordExceptionKeys } from './word-exceptions.js';
 import { countLineWords, hasLetter, isDatatrovePunctuationToken, isSymbolToken, tokenizeWords } from './words.js';
 
 describe('tokenizeWords', () => {
@@ -162,6 +162,13 @@ describe('word exceptions', () => {
     const longest = Math.max(...wordExceptionKeys().map((key) => key.length));
 
     expect(longest).toBeLessThanOrEqual(MAX_EXCEPTION_LENGTH);
+  });
+
+  it('are all found by the lookup', () => {
+    const missed = wordExceptionKeys().filter((key) => wordException(key) === undefined);
+
+    expect(missed).toEqual([]);
+    expect(wordException('table')).toBeUndefined();
   });
 
   it('split contractions and keep ordinary words', () => {

@@ -103,8 +103,16 @@ function segmentChunk(chunk: string, lang: string | null | undefined, tokens: st
 
 /** True when every character of `token` is punctuation or a symbol, such as `,` `...` `—` `#`. */
 export function isSymbolToken(token: string): boolean {
-  for (const ch of token) {
-    if (!isPunctuationOrSymbolCodePoint(ch.codePointAt(0)!)) return false;
+  return everyCodePoint(token, isPunctuationOrSymbolCodePoint);
+}
+
+/** Returns true when `test` is true for every code point of `text`, stopping at the first that fails. */
+function everyCodePoint(text: string, test: (cp: number) => boolean): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    const cp = unit >= 0xd800 && unit <= 0xdbff ? text.codePointAt(i)! : unit;
+    if (!test(cp)) return false;
+    if (cp > 0xffff) i++;
   }
   return true;
 }
@@ -125,31 +133,29 @@ export function hasLetter(token: string): boolean {
  * whitespace-separated chunks.
  */
 export function countLineWords(line: string, lang?: string | null, segmentSpaceless = true): number {
-  let spaceless = false;
-  for (let i = 0; i < line.length && segmentSpaceless && !spaceless; i++) {
-    if (mayBeSpaceless(line.charCodeAt(i))) spaceless = isSpacelessCodePoint(line.codePointAt(i)!);
-  }
-
   let count = 0;
-  if (spaceless) {
-    for (const segment of wordSegmenter(lang).segment(line)) {
-      if (segment.isWordLike === true) count++;
-    }
-    return count;
-  }
-
   let inWord = false;
   for (let i = 0; i < line.length; i++) {
-    const space = isWhitespaceCodePoint(line.charCodeAt(i));
+    const unit = line.charCodeAt(i);
+    if (segmentSpaceless && mayBeSpaceless(unit) && isSpacelessCodePoint(line.codePointAt(i)!)) return countWordLikeSegments(line, lang);
+    const space = isWhitespaceCodePoint(unit);
     if (!space && !inWord) count++;
     inWord = !space;
   }
   return count;
 }
 
+function countWordLikeSegments(line: string, lang: string | null | undefined): number {
+  let count = 0;
+  for (const segment of wordSegmenter(lang).segment(line)) {
+    if (segment.isWordLike === true) count++;
+  }
+  return count;
+}
+
 // Non-ASCII characters of datatrove 0.10.1's punctuation list (`PUNCTUATION` in
 // datatrove/utils/text.py) other than sentence terminals. It includes the full-width `１`.
-const DATATROVE_EXTRA_PUNCTUATION = new Set([...'«´»–—’“”„…∶━►、。〈〉《》「」【】！％（），．１：；？～']);
+const DATATROVE_EXTRA_PUNCTUATION = new Set([...'«´»–—’“”„…∶━►、。〈〉《》「」【】！％（），．１：；？～'].map((ch) => ch.codePointAt(0)!));
 
 /** True for a character of datatrove's punctuation list (see isDatatrovePunctuationToken). */
 function isDatatrovePunctuationCodePoint(cp: number): boolean {
@@ -159,7 +165,7 @@ function isDatatrovePunctuationCodePoint(cp: number): boolean {
     const control = cp <= 0x08 || (cp >= 0x0b && cp <= 0x1f) || cp >= 0x7f;
     return asciiPunctuation || control;
   }
-  return DATATROVE_EXTRA_PUNCTUATION.has(String.fromCodePoint(cp)) || isDatatroveTerminalCodePoint(cp);
+  return DATATROVE_EXTRA_PUNCTUATION.has(cp) || isDatatroveTerminalCodePoint(cp);
 }
 
 /**
@@ -179,8 +185,5 @@ export function isDatatroveTerminalCodePoint(cp: number): boolean {
  * or `‘` are not in the list, so such tokens count as words.
  */
 export function isDatatrovePunctuationToken(token: string): boolean {
-  for (const ch of token) {
-    if (!isDatatrovePunctuationCodePoint(ch.codePointAt(0)!)) return false;
-  }
-  return true;
+  return everyCodePoint(token, isDatatrovePunctuationCodePoint);
 }

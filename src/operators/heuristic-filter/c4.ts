@@ -21,6 +21,8 @@ export interface C4Outcome {
   failure: RuleFailure | null;
   /** The kept lines joined with '\n': the text a kept record gets when rewriting is on. */
   keptText: string;
+  /** The tokens of keptText when the rules already had them all, or null. */
+  keptTokens: string[] | null;
   linesRemoved: number;
 }
 
@@ -36,6 +38,14 @@ function hasLongWord(line: string, maxLength: number): boolean {
   return false;
 }
 
+/**
+ * True when `line`, cut from `rawLine` by trim() and nothing else, has the same tokens. trim()
+ * removes only whitespace, which separates tokens, and U+FEFF, which is a token of its own.
+ */
+function sameTokens(rawLine: string, original: string, line: string): boolean {
+  return line === original && (rawLine === original || !rawLine.includes('\ufeff'));
+}
+
 function endsWithAny(line: string, endings: readonly string[]): boolean {
   for (const ending of endings) if (line.endsWith(ending)) return true;
   return false;
@@ -49,6 +59,8 @@ export function checkC4(
   signals: Signals,
 ): C4Outcome {
   const keptLines: string[] = [];
+  // Tokens of the kept lines in order; null once a kept line's tokens are not known.
+  let keptTokens: string[] | null = [];
   let linesRemoved = 0;
   let sentences = 0;
   const checkLorem = config.rejectLoremIpsum && !skipRules.has('c4_lorem_ipsum');
@@ -56,18 +68,17 @@ export function checkC4(
 
   const reject = (failure: RuleFailure): C4Outcome => {
     signals.c4_lines_removed = linesRemoved;
-    return { failure, keptText: doc.text, linesRemoved };
+    return { failure, keptText: doc.text, keptTokens: null, linesRemoved };
   };
 
   const lineEndings = doc.isMostlySpaceless
     ? [...config.lineEndPunctuation, ...config.spacelessLineEndPunctuation]
     : config.lineEndPunctuation;
-  const countLineSentences =
-    config.sentenceSplitter === 'spacy-sentencizer'
-      ? (line: string) => countTokenSentences(tokenizeWords(line, doc.lang))
-      : countSentences;
+  const bySentencizer = config.sentenceSplitter === 'spacy-sentencizer';
 
-  for (const rawLine of doc.lines) {
+  const lines = doc.lines;
+  for (let index = 0; index < lines.length; index++) {
+    const rawLine = lines[index]!;
     const original = rawLine.trim();
     // Blank lines separate paragraphs; dropping them is not a content change worth counting.
     if (original === '') continue;
@@ -111,7 +122,14 @@ export function checkC4(
     }
 
     keptLines.push(line);
-    sentences += countLineSentences(line);
+    if (bySentencizer) {
+      const tokens = sameTokens(rawLine, original, line) ? doc.lineTokens(index) : tokenizeWords(line, doc.lang);
+      sentences += countTokenSentences(tokens);
+      if (keptTokens !== null) for (const token of tokens) keptTokens.push(token);
+    } else {
+      sentences += countSentences(line);
+      keptTokens = null;
+    }
   }
 
   signals.c4_lines_removed = linesRemoved;
@@ -125,5 +143,9 @@ export function checkC4(
     });
   }
   // datatrove strips the joined text, which removes a space that citation removal left.
-  return { failure: null, keptText: keptLines.join('\n').trim(), linesRemoved };
+  const joined = keptLines.join('\n');
+  const keptText = joined.trim();
+  // Stripping only whitespace keeps the tokens, except a byte order mark, which is a token.
+  const tokensKnown = keptTokens !== null && (keptText === joined || !joined.includes('\ufeff'));
+  return { failure: null, keptText, keptTokens: tokensKnown ? keptTokens : null, linesRemoved };
 }

@@ -12,7 +12,7 @@ import {
   splitAtLineFeeds,
   splitParagraphs,
 } from '../../text/lines.js';
-import { indexTokens, nGramLength, NGramSlots, type IndexedTokens } from '../../text/n-grams.js';
+import { indexTokens, NGramHashes, nGramLength, NGramSlots, type IndexedTokens } from '../../text/n-grams.js';
 import type { GopherRepetitionConfig } from './config.js';
 import { isCheckActive, safeRatio, type MeasuredText, type Signals } from './document.js';
 import { formatMeasure, type RuleFailure } from './reasons.js';
@@ -25,11 +25,12 @@ const DUPLICATE_N_GRAM_SIZES = ['5', '6', '7', '8', '9', '10'] as const;
  * times its count, and its first position. Ties go to the n-gram seen first. With
  * `mustRepeat`, an n-gram seen only once scores 0.
  */
-function topNGram(indexed: IndexedTokens, n: number, mustRepeat: boolean): { chars: number; start: number } {
+function topNGram(indexed: IndexedTokens, hashes: NGramHashes, n: number, mustRepeat: boolean): { chars: number; start: number } {
   const positions = indexed.ids.length - n + 1;
   if (positions <= 0) return { chars: 0, start: -1 };
 
-  const slots = new NGramSlots(indexed.ids, n);
+  hashes.extendTo(n);
+  const slots = new NGramSlots(indexed.ids, n, hashes);
   const counts = new Uint32Array(positions);
   for (let start = 0; start < positions; start++) counts[slots.slotAt(start)]!++;
 
@@ -43,7 +44,7 @@ function topNGram(indexed: IndexedTokens, n: number, mustRepeat: boolean): { cha
   }
   if (bestSlot === -1) return { chars: 0, start: -1 };
 
-  const start = slots.firstStart[bestSlot]!;
+  const start = slots.firstStart(bestSlot);
   const chars = nGramLength(indexed, start, n) + (n - 1);
   return { chars: chars * bestCount, start };
 }
@@ -55,8 +56,10 @@ function topNGram(indexed: IndexedTokens, n: number, mustRepeat: boolean): { cha
  * NOTE: datatrove compares the n-gram's tokens joined without separators, so `ab c` and
  * `a bc` count as the same n-gram there. Here n-grams are equal only token by token.
  */
-function duplicateNGramChars(indexed: IndexedTokens, n: number): number {
-  const slots = new NGramSlots(indexed.ids, n);
+function duplicateNGramChars(indexed: IndexedTokens, hashes: NGramHashes, n: number): number {
+  if (indexed.ids.length < n) return 0;
+  hashes.extendTo(n);
+  const slots = new NGramSlots(indexed.ids, n, hashes);
   const last = indexed.ids.length - n;
   let repeated = 0;
   let start = 0;
@@ -139,6 +142,7 @@ export function checkGopherRepetition(
   }
 
   let indexed: IndexedTokens | undefined;
+  let hashes: NGramHashes | undefined;
   const scale = doc.isMostlySpaceless ? config.spacelessNGramScale : 1;
   const scaleNote = scale === 1 ? '' : ` (${scale} tokens per word in spaceless-script text)`;
   for (const size of TOP_N_GRAM_SIZES) {
@@ -147,8 +151,9 @@ export function checkGopherRepetition(
     if (!isCheckActive(max, rule, skipRules)) continue;
 
     indexed ??= indexTokens(doc.tokens);
+    hashes ??= new NGramHashes(indexed.ids);
     const tokensPerGram = Number(size) * scale;
-    const top = topNGram(indexed, tokensPerGram, config.topNGramMustRepeat);
+    const top = topNGram(indexed, hashes, tokensPerGram, config.topNGramMustRepeat);
     const topRatio = safeRatio(top.chars, textLength);
     signals[`gopher_top_${size}_gram_char_ratio`] = topRatio;
     if (topRatio > max) {
@@ -166,7 +171,8 @@ export function checkGopherRepetition(
     if (!isCheckActive(max, rule, skipRules)) continue;
 
     indexed ??= indexTokens(doc.tokens);
-    const duplicateRatio = safeRatio(duplicateNGramChars(indexed, Number(size) * scale), textLength);
+    hashes ??= new NGramHashes(indexed.ids);
+    const duplicateRatio = safeRatio(duplicateNGramChars(indexed, hashes, Number(size) * scale), textLength);
     signals[`gopher_duplicate_${size}_gram_char_ratio`] = duplicateRatio;
     if (duplicateRatio > max) {
       return {

@@ -84,7 +84,7 @@ export class HeuristicFilterOperator implements Operator {
       // Later families measure the text that the record will carry.
       if (config.c4.rewriteText && outcome.keptText !== doc.text) {
         keptText = outcome.keptText;
-        doc = new MeasuredText(keptText, knownLang(record));
+        doc = new MeasuredText(keptText, knownLang(record), outcome.keptTokens ?? undefined);
       }
     }
     if (families.has('fineweb')) {
