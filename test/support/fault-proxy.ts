@@ -18,6 +18,8 @@ export interface FaultProxy {
   url: string;
   /** Faults applied to the next chat requests, one each, in order; later requests pass through. */
   inject(...faults: Fault[]): void;
+  /** Drops the faults not applied yet, so later requests pass through. */
+  clear(): void;
   /** Chat completion requests seen, and how many of them reached the real server. */
   readonly counts: { chat: number; forwarded: number };
   close(): Promise<void>;
@@ -94,6 +96,9 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   return {
     url: `http://127.0.0.1:${port}${target.pathname.replace(/\/$/, '')}`,
     inject: (...faults) => queue.push(...faults),
+    clear: () => {
+      queue.length = 0;
+    },
     counts,
     close: () =>
       new Promise<void>((resolve) => {
