@@ -18,7 +18,7 @@
  *
  * Start a broker first, for example
  *   TIERS_KAFKA_PORT=19292 TIERS_KAFKA_CONTROLLER_PORT=19293 TIERS_KAFKA_DIR=/tmp/kafka-bench bash scripts/kafka.sh start
- * then run `TIERS_BROKERS=127.0.0.1:19292 npm run bench:kafka-throughput [-- --copies N]`.
+ * then run `TIERS_BROKERS=127.0.0.1:19292 npm run bench:kafka-throughput [-- --copies N] [--workers N]`.
  * Markdown goes to stdout, and the last line is one JSON object with the ratio.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -45,12 +45,16 @@ const { values: args } = parseArgs({
     partitions: { type: 'string', default: '3' },
     /** Folder for a V8 CPU profile of the `tiers up` process. */
     'profile-dir': { type: 'string' },
+    /** Worker threads per stage, for `tiers up` and the embedded run alike. */
+    workers: { type: 'string', default: '0' },
   },
 });
 const brokers = args.brokers!;
 const copies = Number(args.copies);
 const partitions = Number(args.partitions);
 if (!Number.isInteger(copies) || copies < 1) throw new Error(`--copies must be a positive integer, got ${args.copies}`);
+const workers = Number(args.workers);
+if (!Number.isInteger(workers) || workers < 0) throw new Error(`--workers must be an integer of 0 or more, got ${args.workers}`);
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const cli = join(repoRoot, 'dist/src/cli/index.js');
@@ -152,7 +156,7 @@ async function runTiers(admin: Admin, files: string[], dir: string, prefixes: st
   const common = ['--brokers', brokers, '--prefix', prefix, '--partitions', String(partitions)];
   const upLog = join(dir, 'up.log');
   const profile = args['profile-dir'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(args['profile-dir'])}`];
-  const up = start([...profile, cli, 'up', ...common, '--metrics-port', '0'], upLog);
+  const up = start([...profile, cli, 'up', ...common, '--metrics-port', '0', '--workers', String(workers)], upLog);
   try {
     await Promise.race([
       waitForMember(admin, `${prefix}.filter`).catch((err: unknown) => {
@@ -182,6 +186,7 @@ async function runWithoutKafka(files: string[], dir: string): Promise<number> {
     queueCapacity: 1000,
     maxBatchSize: 256,
     log: pino({ level: 'silent' }),
+    workers,
   });
   return seconds(started);
 }
@@ -238,7 +243,7 @@ try {
   ];
   console.log(
     `${documents} documents (${copies} copies of ${corpus.records.length}), ${megabytes.toFixed(2)} MB of L0 messages, ` +
-      `${partitions} partitions, broker ${brokers}; Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${new Date().toISOString().slice(0, 10)}`,
+      `${partitions} partitions, ${workers} worker threads per stage, broker ${brokers}; Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${new Date().toISOString().slice(0, 10)}`,
   );
   console.log('');
   console.log('| path | seconds | documents/s | MB/s |');
@@ -255,6 +260,7 @@ try {
       documents,
       megabytes: Math.round(megabytes * 100) / 100,
       partitions,
+      workers,
       tiers_docs_per_s: Math.round(rate(documents, tiers.totalSeconds)),
       tiers_ingest_docs_per_s: Math.round(rate(documents, tiers.produceSeconds)),
       ceiling_docs_per_s: Math.round(rate(documents, ceiling.totalSeconds)),

@@ -19,6 +19,8 @@ describe('L0 to L1 on Kafka', () => {
   const inputs = dataFiles(sharedData);
   afterAll(() => deleteTopics(prefix));
 
+  // The stage runs its stateless operators on worker threads here, and the embedded run on
+  // its main thread, so the test also checks that workers change no decision.
   it('gives the same L1 ids and rejections as the embedded run', async () => {
     expect(inputs.length).toBeGreaterThan(5);
     const out = await mkdtemp(join(tmpdir(), 'tiers-parity-'));
@@ -29,7 +31,7 @@ describe('L0 to L1 on Kafka', () => {
 
     const ingest = await runCli(['ingest', ...inputs, '--prefix', prefix]);
     expect(ingest.code, ingest.stderr.slice(-2000)).toBe(0);
-    const up = startCli(['up', '--prefix', prefix, '--metrics-port', '0']);
+    const up = startCli(['up', '--prefix', prefix, '--metrics-port', '0', '--workers', '2']);
     try {
       await waitForGroupCaughtUp(`${prefix}.filter`, `${prefix}.l0`, 180_000);
     } finally {

@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from 'commander';
+import { WORKER_OPERATORS } from '../operators/index.js';
+import { MAX_WORKERS } from '../runtime/worker-pool.js';
 
 /** Commander parser for options that take a positive integer. */
 export function positiveInt(name: string) {
@@ -32,6 +34,20 @@ export function port(name: string) {
     return parsed;
   };
 }
+
+/** Commander parser for --workers: worker threads per stage, from 0 (main thread only) to MAX_WORKERS. */
+export function workerCount(name: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 0 || parsed > MAX_WORKERS) {
+      throw new InvalidArgumentError(`${name} must be an integer from 0 to ${MAX_WORKERS}, got "${value}". Use about one worker per spare core.`);
+    }
+    return parsed;
+  };
+}
+
+/** Help text of --workers, shared by `tiers run` and `tiers up`. */
+export const WORKERS_HELP = `worker threads per stage for its stateless operators (${[...WORKER_OPERATORS].join(', ')}); 0 runs them on the main thread`;
 
 /** Default partitions per topic on Kafka; raise it to run more operator processes per stage. */
 export const DEFAULT_PARTITIONS = 3;

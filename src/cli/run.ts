@@ -8,7 +8,7 @@ import { EngineMetrics } from '../metrics/metrics.js';
 import { getTopology } from '../topologies/index.js';
 import { addLlmOptions, connectLlm, type LlmCliOptions } from './llm-options.js';
 import { addMetricsOptions, serveMetrics, type MetricsCliOptions } from './metrics-options.js';
-import { DEFAULT_BATCH_SIZE, positiveInt } from './options.js';
+import { DEFAULT_BATCH_SIZE, positiveInt, workerCount, WORKERS_HELP } from './options.js';
 import { addReadOptions, readOptionsFrom, type ReadCliOptions } from './read-options.js';
 
 interface RunCliOptions extends ReadCliOptions, MetricsCliOptions, LlmCliOptions {
@@ -17,6 +17,7 @@ interface RunCliOptions extends ReadCliOptions, MetricsCliOptions, LlmCliOptions
   config?: string;
   queueCapacity: number;
   batchSize: number;
+  workers: number;
 }
 
 export function runCommand(): Command {
@@ -27,7 +28,8 @@ export function runCommand(): Command {
     .option('--topology <name>', 'topology to run', 'default')
     .option('--config <file>', 'JSON file with per-operator settings: {"operators": {"<name>": {...}}}')
     .option('--queue-capacity <n>', 'messages that may wait between two stages', positiveInt('--queue-capacity'), DEFAULT_QUEUE_CAPACITY)
-    .option('--batch-size <n>', 'records handed to a stage at a time', positiveInt('--batch-size'), DEFAULT_BATCH_SIZE);
+    .option('--batch-size <n>', 'records handed to a stage at a time', positiveInt('--batch-size'), DEFAULT_BATCH_SIZE)
+    .option('--workers <n>', WORKERS_HELP, workerCount('--workers'), 0);
   addReadOptions(command);
   addLlmOptions(command);
   addMetricsOptions(command, false);
@@ -53,6 +55,7 @@ export function runCommand(): Command {
       read: readOptionsFrom(options),
       queueCapacity: options.queueCapacity,
       maxBatchSize: options.batchSize,
+      workers: options.workers,
       log,
       signal: abort.signal,
       metrics,

@@ -9,12 +9,13 @@ import { createStageOperators } from '../operators/index.js';
 import { CHANGELOG_SUFFIX, CHANGELOG_TOPIC_CONFIG } from '../runtime/changelog.js';
 import { StageRunner } from '../runtime/stage-runner.js';
 import { startTransactionalStage } from '../runtime/transactional-stage.js';
+import { parallelizeStage } from '../runtime/worker-pool.js';
 import { getTopology } from '../topologies/index.js';
 import { planStages } from '../topologies/plan.js';
 import { addKafkaOptions, connectKafka, type KafkaCliOptions } from './kafka-options.js';
 import { addLlmOptions, connectLlm, type LlmCliOptions } from './llm-options.js';
 import { addMetricsOptions, serveMetrics, type MetricsCliOptions } from './metrics-options.js';
-import { DEFAULT_BATCH_SIZE, positiveInt, shutdownSignal } from './options.js';
+import { DEFAULT_BATCH_SIZE, positiveInt, shutdownSignal, workerCount, WORKERS_HELP } from './options.js';
 
 /**
  * Parses --instance-id: it becomes part of a transactional id and of changelog keys. `@hostname`
@@ -47,6 +48,7 @@ interface UpCliOptions extends KafkaCliOptions, MetricsCliOptions, LlmCliOptions
   sessionTimeout?: number;
   snapshotInterval: number;
   instanceId?: string;
+  workers: number;
 }
 
 export function upCommand(): Command {
@@ -56,6 +58,7 @@ export function upCommand(): Command {
     .option('--config <file>', 'JSON file with per-operator settings: {"operators": {"<name>": {...}}}')
     .option('--stage <name...>', 'run only these stages (default: all)')
     .option('--batch-size <n>', 'records handed to a stage at a time', positiveInt('--batch-size'), DEFAULT_BATCH_SIZE)
+    .option('--workers <n>', WORKERS_HELP, workerCount('--workers'), 0)
     .option('--stats-interval <seconds>', 'how often to log stage counts', positiveInt('--stats-interval'), 30)
     .option('--shutdown-timeout <seconds>', 'after SIGINT or SIGTERM, abort the open transaction and exit with status 1 if the batch in progress has not finished by then', positiveInt('--shutdown-timeout'), 30)
     .option('--session-timeout <ms>', 'consumer group session timeout: how soon the group hands a dead process\'s partitions to others (the broker accepts 6000 and up)', sessionTimeoutMs)
@@ -82,7 +85,10 @@ export function upCommand(): Command {
     for (const skipped of plan.skipped) log.warn({ stage: skipped.stage, reason: skipped.reason }, 'stage skipped');
     const stages = plan.stages;
     // Build operators before connecting so a config error stops the process before the first fetch.
-    const operators = stages.map((stage) => createStageOperators(stage, config.operators, { llm }));
+    const parallel = stages.map((stage) =>
+      parallelizeStage(stage, createStageOperators(stage, config.operators, { llm }), config.operators, options.workers, log.child({ stage: stage.name })),
+    );
+    const operators = parallel.map((stage) => stage.operators);
 
     const subscriptions: Subscription[] = [];
     const notReadyReason = () => {
@@ -160,6 +166,7 @@ export function upCommand(): Command {
     for (const transactional of producers) await transactional.close();
     await producer.close();
     await bus.close();
+    await Promise.all(parallel.map((stage) => stage.pool?.close()));
     server?.close();
     clearTimeout(deadline);
     log.info({ stages: runners.map((r) => r.stats) }, 'stopped');

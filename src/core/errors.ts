@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'TIERS_LLM_UNAVAILABLE',
   'TIERS_LLM_REQUEST_INVALID',
   'TIERS_STATE_CORRUPT',
+  'TIERS_WORKER_FAILED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

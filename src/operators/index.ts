@@ -57,6 +57,19 @@ const CONFIG_PARSERS: Record<string, (config: unknown) => unknown> = {
   [LANGID_NAME]: parseLangidConfig,
 };
 
+/**
+ * Operators that remember nothing between records and need no model client, so worker
+ * threads can run copies of them (see runtime/worker-pool.ts).
+ */
+export const WORKER_OPERATORS: ReadonlySet<string> = new Set([HTML_EXTRACT_NAME, 'normalize', LANGID_NAME, 'heuristic-filter']);
+
+/** Builds one operator by registered name from its raw config. Throws ConfigError for an unknown name or invalid config. */
+export function createOperator(name: string, config: unknown, env: OperatorEnv = {}): Operator {
+  const factory = FACTORIES[name];
+  if (!factory) throw new ConfigError(`unknown operator "${name}": expected one of ${operatorNames().join(', ')}`);
+  return factory(config, env);
+}
+
 export function operatorNames(): string[] {
   return Object.keys(FACTORIES);
 }

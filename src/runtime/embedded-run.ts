@@ -4,14 +4,15 @@ import type { Logger } from 'pino';
 import type { Subscription } from '../bus/bus.js';
 import { EmbeddedBus } from '../bus/embedded-bus.js';
 import { ConfigError } from '../core/errors.js';
+import type { Operator } from '../core/operator.js';
 import { packageVersion } from '../core/paths.js';
-import { TOPIC_ROLES, topicNames, type TopicRole } from '../core/topics.js';
+import { TOPIC_ROLES, topicNames, type TopicNames, type TopicRole } from '../core/topics.js';
 import { InputReader, type ReadItem, type ReadOptions } from '../io/read-inputs.js';
 import type { ReadStats } from '../io/types.js';
 import { createStageOperators, type OperatorConfigs } from '../operators/index.js';
 import type { LlmClient } from '../llm/client.js';
 import type { UsageReport } from '../llm/usage.js';
-import { planStages, type SkippedStage } from '../topologies/plan.js';
+import { planStages, type SkippedStage, type StagePlan } from '../topologies/plan.js';
 import type { Topology } from '../topologies/types.js';
 import type { EngineMetrics } from '../metrics/metrics.js';
 import { FileSink } from './file-sink.js';
@@ -19,6 +20,7 @@ import { ingest, newIngestStats, type IngestStats } from './ingest.js';
 import { ProgressLine } from './progress.js';
 import { StageRunner } from './stage-runner.js';
 import { conservationErrors, type StageStats } from './stats.js';
+import { parallelizeStage } from './worker-pool.js';
 
 export interface EmbeddedRunOptions {
   inputs: string[];
@@ -39,6 +41,8 @@ export interface EmbeddedRunOptions {
   llm?: LlmClient;
   /** A trained classifier that replaces llm-scorer. */
   scorerModel?: string;
+  /** Worker threads per stage for its stateless CPU-bound operators; 0 or absent runs them on the main thread. */
+  workers?: number;
 }
 
 export interface RunReport {
@@ -91,7 +95,27 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<RunRepor
 
   const plan = planStages(options.topology, { llm: options.llm !== undefined, scorerModel: options.scorerModel });
   for (const skipped of plan.skipped) log.info({ stage: skipped.stage, reason: skipped.reason }, 'stage skipped');
-  const stageOperators = plan.stages.map((stage) => createStageOperators(stage, options.operatorConfigs, { llm: options.llm }));
+  const parallel = plan.stages.map((stage) =>
+    parallelizeStage(stage, createStageOperators(stage, options.operatorConfigs, { llm: options.llm }), options.operatorConfigs, options.workers ?? 0, log),
+  );
+  const stageOperators = parallel.map((stage) => stage.operators);
+  try {
+    return await runStages(options, started, bus, topics, plan, stageOperators);
+  } finally {
+    await Promise.all(parallel.map((stage) => stage.pool?.close()));
+  }
+}
+
+/** Runs the planned stages on the embedded bus and writes the outputs and report.json. */
+async function runStages(
+  options: EmbeddedRunOptions,
+  started: number,
+  bus: EmbeddedBus,
+  topics: TopicNames,
+  plan: StagePlan,
+  stageOperators: Operator[][],
+): Promise<RunReport> {
+  const log = options.log;
   const producer = await bus.createProducer();
   const subscriptions: Subscription[] = [];
 
