@@ -1,12 +1,13 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRejectedRecord, decodeTierRecord } from '../src/codec/avro.js';
-import { runCli, sharedData, startCli } from './support/cli.js';
+import { startCli } from './support/cli.js';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
 import { committedTotal, deleteTopics, readCommitted, uniquePrefix, waitForGroupCaughtUp } from './support/kafka.js';
 import { llmModel, llmUrl } from './support/llm.js';
+import { prepareModelStage } from './support/model-stage.js';
 
 /**
  * The first failure opens the circuit, so every record is held rather than rejected, and each
@@ -38,17 +39,7 @@ describe('a model endpoint that goes down under a running stage', () => {
   });
 
   it('holds records until the endpoint returns', async () => {
-    const lines = (await readFile(join(sharedData, 'web_en/c4_demo.jsonl'), 'utf8')).split('\n').filter(Boolean);
-    const input = join(dir, 'pages.jsonl');
-    await writeFile(input, `${lines.slice(0, DOCUMENTS).join('\n')}\n`);
-    const configPath = join(dir, 'config.json');
-    await writeFile(configPath, JSON.stringify(CONFIG));
-
-    expect((await runCli(['ingest', input, '--prefix', prefix])).code).toBe(0);
-    const filter = startCli(['up', '--prefix', prefix, '--stage', 'filter', '--metrics-port', '0']);
-    await waitForGroupCaughtUp(`${prefix}.filter`, `${prefix}.l0`, 120_000);
-    filter.kill('SIGTERM');
-    const l1 = (await readCommitted(`${prefix}.l1`, 60_000)).map((m) => decodeTierRecord(m.value).id);
+    const { l1, configPath } = await prepareModelStage(prefix, dir, DOCUMENTS, CONFIG);
     expect(l1.length).toBeGreaterThan(0);
 
     // Every model request fails until the queue of faults runs out: an outage.

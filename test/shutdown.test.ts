@@ -1,12 +1,13 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRejectedRecord, decodeTierRecord } from '../src/codec/avro.js';
-import { runCli, sharedData, startCli } from './support/cli.js';
+import { startCli } from './support/cli.js';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
 import { committedTotal, deleteTopics, readCommitted, uniquePrefix, waitForGroupCaughtUp } from './support/kafka.js';
 import { llmModel, llmUrl } from './support/llm.js';
+import { prepareModelStage } from './support/model-stage.js';
 
 /**
  * A stage stopped with SIGTERM while a batch waits on a model request that never returns must
@@ -42,17 +43,7 @@ describe('a stage stopped while a batch is in progress', () => {
   });
 
   it('exits after the shutdown timeout', async () => {
-    const lines = (await readFile(join(sharedData, 'web_en/c4_demo.jsonl'), 'utf8')).split('\n').filter(Boolean);
-    const input = join(dir, 'pages.jsonl');
-    await writeFile(input, `${lines.slice(0, DOCUMENTS).join('\n')}\n`);
-    const configPath = join(dir, 'config.json');
-    await writeFile(configPath, JSON.stringify(CONFIG));
-
-    expect((await runCli(['ingest', input, '--prefix', prefix])).code).toBe(0);
-    const filter = startCli(['up', '--prefix', prefix, '--stage', 'filter', '--metrics-port', '0']);
-    await waitForGroupCaughtUp(`${prefix}.filter`, `${prefix}.l0`, 120_000);
-    filter.kill('SIGTERM');
-    const l1 = (await readCommitted(`${prefix}.l1`, 60_000)).map((m) => decodeTierRecord(m.value).id);
+    const { l1, configPath } = await prepareModelStage(prefix, dir, DOCUMENTS, CONFIG);
     expect(l1.length).toBeGreaterThan(0);
 
     // Every model request hangs, so the first batch cannot finish.

@@ -496,7 +496,7 @@ export class KafkaBus implements Bus {
     return producer;
   }
 
-  /** Disconnects a producer that is being replaced, and forgets it. */
+  /** Disconnects a producer that is being replaced and removes it from the producers closed at shutdown. */
   private async dropProducer(producer: Producer): Promise<void> {
     const index = this.producers.indexOf(producer);
     if (index !== -1) this.producers.splice(index, 1);
