@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRejectedRecord, decodeTierRecord } from '../src/codec/avro.js';
 import { parseJsonLines, runCli, startCli } from './support/cli.js';
@@ -25,10 +26,6 @@ interface Outcomes {
 }
 
 type UpProcess = ReturnType<typeof startCli>;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 function exited(child: UpProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);

@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRejectedRecord, decodeTierRecord } from '../src/codec/avro.js';
 import { startCli } from './support/cli.js';
@@ -20,10 +21,6 @@ const CONFIG = {
 const DOCUMENTS = 4;
 /** Failed requests before the endpoint responds again: the first one and three failed trials. */
 const OUTAGE_FAULTS = 4;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 describe('a model endpoint that goes down under a running stage', () => {
   const prefix = uniquePrefix('llm-outage');

@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRejectedRecord, decodeTierRecord } from '../src/codec/avro.js';
 import { startCli } from './support/cli.js';
@@ -24,10 +25,6 @@ const DOCUMENTS = 4;
 const SHUTDOWN_TIMEOUT_SECONDS = 1;
 /** Time the process may take after the deadline to abort and exit: the stop path waits up to 5 s for the abort. */
 const EXIT_SLACK_MS = 6000;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 describe('a stage stopped while a batch is in progress', () => {
   const prefix = uniquePrefix('shutdown');
