@@ -102,12 +102,13 @@ describe('tiers status', () => {
       expect(busy!.topics.l0!.recordsPerSecond).toBeGreaterThan(0);
       expect(busy!.stages[0]!.lag).toBe(0);
       expect(busy!.stages[0]!.consumedPerSecond).toBeGreaterThan(0);
-      // Offsets also count one commit marker per stage transaction, so the records are fewer.
+      // Offsets also count the commit markers of the stage's transactions, so the records are
+      // fewer. How many transactions there are depends on how the stage's fetches split the
+      // ingest, so the count is checked against the records: every one was a duplicate.
       const offsetsDuring = busy!.topics.rejected!.records! - rejectedBefore;
-      const transactions = Math.ceil(ingested / 256) + 3;
       expect(busy!.rejections.totalSinceStart).toBeGreaterThan(0);
       expect(busy!.rejections.totalSinceStart).toBeLessThanOrEqual(offsetsDuring);
-      expect(busy!.rejections.totalSinceStart).toBeGreaterThanOrEqual(offsetsDuring - transactions * 3);
+      expect(busy!.rejections.totalSinceStart).toBe(ingested);
       expect(busy!.rejections.countInWindow).toBe(busy!.rejections.totalSinceStart);
       expect(busy!.rejections.perSecond).toBeGreaterThan(0);
       const duplicate = busy!.rejections.topRules.find((entry) => entry.operator === 'exact-dedup' && entry.rule === 'duplicate');
