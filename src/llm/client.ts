@@ -5,7 +5,7 @@ import { EngineError, ConfigError } from '../core/errors.js';
 import type { EngineMetrics } from '../metrics/metrics.js';
 import { ResponseCache } from './cache.js';
 import type { LlmEndpoint, LlmSettings } from './config.js';
-import { Semaphore } from './semaphore.js';
+import { Semaphore } from '../core/semaphore.js';
 import { backoffSeconds, classifyError, type ClassifiedError } from './retry.js';
 import { UsageLedger, type UsageReport } from './usage.js';
 

@@ -7,7 +7,8 @@ import { dedupScope, type RejectedRecord, type TierRecord } from '../core/record
 import type { TopicNames } from '../core/topics.js';
 import type { EngineMetrics } from '../metrics/metrics.js';
 import type { StageSpec } from '../topologies/types.js';
-import { eventLoopYielder, mapWithLimit } from './map-with-limit.js';
+import { eventLoopYielder } from './map-with-limit.js';
+import { flowRecords, type Applied } from './record-flow.js';
 import { addOperatorStats, countRejection, newOperatorStats, type OperatorStats, type StageStats } from './stats.js';
 
 /** Rule recorded when an operator throws a non-retriable error for one record. */
@@ -154,9 +155,9 @@ export class StageRunner {
   }
 
   /**
-   * Passes the batch's records through every operator in turn and returns the records that
-   * all of them promoted, in input order. Outcomes are applied in input order too, so the
-   * rejected topic and the counters do not depend on how many records ran at once.
+   * Passes the batch's records through every operator and returns the records that all of
+   * them promoted, in input order. Rejections are listed by operator, then input order, so
+   * the rejected topic and the counters do not depend on how many records ran at once.
    */
   private async runOperators(
     records: TierRecord[],
@@ -164,54 +165,67 @@ export class StageRunner {
     rejected: BusMessage[],
     now: number,
   ): Promise<TierRecord[]> {
-    let current = records;
     // CPU-bound operators would otherwise hold the event loop for the whole batch, and
     // /metrics scrapes and health checks would time out while a large batch runs.
     const letOthersRun = eventLoopYielder(YIELD_EVERY_MS);
-    for (let i = 0; i < this.operators.length && current.length > 0; i++) {
-      const operator = this.operators[i]!;
-      const stats = batchStats[i]!;
-      const decisions = await mapWithLimit(current, operator.concurrency ?? 1, async (input) => {
+    const { survivors, outputs } = await flowRecords(records, this.operators, {
+      decide: async (i, input) => {
         await letOthersRun();
-        return this.decide(operator, input);
-      });
-      const next: TierRecord[] = [];
-      for (const [j, input] of current.entries()) {
-        stats.in++;
-        let decided = false;
-        for (const outcome of decisions[j]!) {
-          if (outcome.kind === 'reject') {
-            decided = true;
-            countRejection(stats, outcome.rule);
-            rejected.push(await this.rejection(operator, outcome, now));
-            continue;
-          }
-          const parentId = outcome.kind === 'emit' ? input.id : null;
-          outcome.record.lineage.push({
-            operator: operator.name,
-            version: operator.version,
-            time: now,
-            action: outcome.kind === 'promote' && outcome.edited ? 'edit' : outcome.kind,
-            parentId,
-            details: outcome.details ?? null,
-          });
-          if (outcome.kind === 'promote') {
-            decided = true;
-            stats.promoted++;
-          } else {
-            stats.emitted++;
-          }
-          next.push(outcome.record);
-        }
-        if (!decided) {
-          countRejection(stats, NO_OUTCOME_RULE);
-          const reason = `operator ${operator.name} returned no decision for record ${input.id}`;
-          rejected.push(await this.rejection(operator, { kind: 'reject', record: input, rule: NO_OUTCOME_RULE, reason }, now));
-        }
-      }
-      current = next;
+        return this.decide(this.operators[i]!, input);
+      },
+      apply: (i, inputs, decisions) => this.apply(i, inputs, decisions, batchStats[i]!, now),
+    });
+    for (const perRecord of outputs) {
+      for (const messages of perRecord) if (messages !== undefined) rejected.push(...messages);
     }
-    return current;
+    return survivors;
+  }
+
+  /** Counts one operator's decisions, adds lineage, and encodes its rejections. */
+  private async apply(
+    i: number,
+    inputs: TierRecord[],
+    decisions: Outcome[][],
+    stats: OperatorStats,
+    now: number,
+  ): Promise<Applied<BusMessage[]>> {
+    const operator = this.operators[i]!;
+    const next: TierRecord[] = [];
+    const rejected: BusMessage[] = [];
+    for (const [j, input] of inputs.entries()) {
+      stats.in++;
+      let decided = false;
+      for (const outcome of decisions[j]!) {
+        if (outcome.kind === 'reject') {
+          decided = true;
+          countRejection(stats, outcome.rule);
+          rejected.push(await this.rejection(operator, outcome, now));
+          continue;
+        }
+        const parentId = outcome.kind === 'emit' ? input.id : null;
+        outcome.record.lineage.push({
+          operator: operator.name,
+          version: operator.version,
+          time: now,
+          action: outcome.kind === 'promote' && outcome.edited ? 'edit' : outcome.kind,
+          parentId,
+          details: outcome.details ?? null,
+        });
+        if (outcome.kind === 'promote') {
+          decided = true;
+          stats.promoted++;
+        } else {
+          stats.emitted++;
+        }
+        next.push(outcome.record);
+      }
+      if (!decided) {
+        countRejection(stats, NO_OUTCOME_RULE);
+        const reason = `operator ${operator.name} returned no decision for record ${input.id}`;
+        rejected.push(await this.rejection(operator, { kind: 'reject', record: input, rule: NO_OUTCOME_RULE, reason }, now));
+      }
+    }
+    return { next, output: rejected };
   }
 
   private async decide(operator: Operator, record: TierRecord): Promise<Outcome[]> {
