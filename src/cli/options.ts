@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { WORKER_OPERATORS } from '../operators/index.js';
+import { WORKER_OPERATORS } from '../operators/worker-operators.js';
 import { MAX_WORKERS } from '../runtime/worker-pool.js';
 
 /** Commander parser for options that take a positive integer. */

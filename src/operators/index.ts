@@ -13,6 +13,7 @@ import { createLlmSynthesizer, LLM_SYNTHESIZER_NAME, parseLlmSynthesizerConfig }
 import { createVerifier, parseVerifierConfig, VERIFIER_NAME } from './verifier/index.js';
 import { createHtmlExtract, HTML_EXTRACT_NAME, parseHtmlExtractConfig } from './html-extract/index.js';
 import { mergeConfig } from './merge.js';
+export { WORKER_OPERATORS } from './worker-operators.js';
 import { parseMinHashDedupConfig } from './minhash-dedup/config.js';
 import { createMinHashDedup } from './minhash-dedup/index.js';
 import { createNormalize, parseNormalizeConfig } from './normalize.js';
@@ -56,12 +57,6 @@ const CONFIG_PARSERS: Record<string, (config: unknown) => unknown> = {
   [VERIFIER_NAME]: parseVerifierConfig,
   [LANGID_NAME]: parseLangidConfig,
 };
-
-/**
- * Operators that remember nothing between records and need no model client, so worker
- * threads can run copies of them (see runtime/worker-pool.ts).
- */
-export const WORKER_OPERATORS: ReadonlySet<string> = new Set([HTML_EXTRACT_NAME, 'normalize', LANGID_NAME, 'heuristic-filter']);
 
 /** Builds one operator by registered name from its raw config. Throws ConfigError for an unknown name or invalid config. */
 export function createOperator(name: string, config: unknown, env: OperatorEnv = {}): Operator {

@@ -11,7 +11,8 @@ import { EngineError } from '../core/errors.js';
 import type { Operator, Outcome } from '../core/operator.js';
 import type { TierRecord } from '../core/record.js';
 import type { StageSpec } from '../topologies/types.js';
-import { WORKER_OPERATORS, type OperatorConfigs } from '../operators/index.js';
+import type { OperatorConfigs } from '../operators/index.js';
+import { WORKER_OPERATORS } from '../operators/worker-operators.js';
 import { mergeConfig } from '../operators/merge.js';
 import type { PooledOperatorSpec, WorkerData, WorkerError, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
