@@ -7,6 +7,10 @@
  * the stage consumes them and publishes L1 and rejected records. The clock runs from the start
  * of ingest until the stage's group has committed every L0 offset.
  *
+ * Without operators: the same ingest into fresh topics while bench/kafka-passthrough-stage.ts
+ * runs a stage with no operators through the same Kafka bus, codec, transactions and runner.
+ * It separates the cost of the engine's Kafka path from the cost of the filter operators.
+ *
  * Ceiling: the exact L0 messages of the tiers run (keys and Avro values) are written to a
  * topic with the same partition count by a plain kafkajs producer, while a plain kafkajs
  * consumer relays them to a second topic (bench/kafka-ceiling.ts). The clock runs the same way.
@@ -59,6 +63,7 @@ if (!Number.isInteger(workers) || workers < 0) throw new Error(`--workers must b
 const repoRoot = resolve(import.meta.dirname, '../..');
 const cli = join(repoRoot, 'dist/src/cli/index.js');
 const ceilingScript = join(repoRoot, 'dist/bench/kafka-ceiling.js');
+const passthroughScript = join(repoRoot, 'dist/bench/kafka-passthrough-stage.js');
 const POLL_MS = 100;
 const RUN_TIMEOUT_MS = 15 * 60_000;
 
@@ -150,24 +155,32 @@ async function writeCopies(records: TierRecord[], dir: string): Promise<string[]
   return files;
 }
 
-async function runTiers(admin: Admin, files: string[], dir: string, prefixes: string[]) {
-  const prefix = `bench-tiers-${Date.now()}`;
+/**
+ * Times `tiers ingest` of `files` into L0 while a stage consumes L0. `stage` is `filter` for
+ * the filter stage of `tiers up`, or `passthrough` for a stage with no operators.
+ */
+async function runTiers(admin: Admin, files: string[], dir: string, prefixes: string[], stage: 'filter' | 'passthrough') {
+  const prefix = `bench-${stage}-${Date.now()}`;
   prefixes.push(prefix);
   const common = ['--brokers', brokers, '--prefix', prefix, '--partitions', String(partitions)];
-  const upLog = join(dir, 'up.log');
-  const profile = args['profile-dir'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(args['profile-dir'])}`];
-  const up = start([...profile, cli, 'up', ...common, '--metrics-port', '0', '--workers', String(workers)], upLog);
+  const upLog = join(dir, `${stage}.log`);
+  const profile = args['profile-dir'] === undefined || stage !== 'filter' ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(args['profile-dir'])}`];
+  const command =
+    stage === 'filter'
+      ? [...profile, cli, 'up', ...common, '--metrics-port', '0', '--workers', String(workers)]
+      : [passthroughScript, brokers, prefix, String(partitions)];
+  const up = start(command, upLog);
   try {
     await Promise.race([
       waitForMember(admin, `${prefix}.filter`).catch((err: unknown) => {
         throw new Error(`${(err as Error).message}; the end of its log: ${tail(upLog)}`);
       }),
       up.exited.then((code) => {
-        throw new Error(`tiers up exited with ${code} before joining its group: ${tail(upLog)}`);
+        throw new Error(`the ${stage} stage exited with ${code} before joining its group: ${tail(upLog)}`);
       }),
     ]);
     const ingest = [cli, 'ingest', ...files, ...common];
-    const timing = await timeFlow(admin, ingest, join(dir, 'ingest.log'), `${prefix}.filter`, `${prefix}.l0`);
+    const timing = await timeFlow(admin, ingest, join(dir, `${stage}-ingest.log`), `${prefix}.filter`, `${prefix}.l0`);
     return { prefix, ...timing };
   } finally {
     await stop(up);
@@ -220,7 +233,8 @@ const workDir = mkdtempSync(join(tmpdir(), 'tiers-kafka-throughput-'));
 const prefixes: string[] = [];
 try {
   const files = await writeCopies(corpus.records, workDir);
-  const tiers = await runTiers(admin, files, workDir, prefixes);
+  const tiers = await runTiers(admin, files, workDir, prefixes, 'filter');
+  const passthrough = await runTiers(admin, files, workDir, prefixes, 'passthrough');
   const documents = Number(await endOffsets(admin, `${tiers.prefix}.l0`));
 
   const messages = await readAll(`${tiers.prefix}.l0`, documents);
@@ -237,6 +251,7 @@ try {
   const rows: [string, number, number][] = [
     ['tiers ingest → L0', tiers.produceSeconds, documents],
     ['tiers ingest → L0 → filter stage → L1 + rejected', tiers.totalSeconds, documents],
+    ['tiers ingest → L0 → stage without operators → L1', passthrough.totalSeconds, documents],
     ['tiers run (embedded bus, no Kafka), same documents', embeddedSeconds, documents],
     ['kafkajs producer', ceiling.produceSeconds, documents],
     ['kafkajs producer → relay consumer → second topic', ceiling.totalSeconds, documents],
@@ -253,8 +268,11 @@ try {
   }
   const ratio = tiers.totalSeconds > 0 ? ceiling.totalSeconds / tiers.totalSeconds : 0;
   const ingestRatio = ceiling.produceSeconds / tiers.produceSeconds;
+  const transportRatio = ceiling.totalSeconds / passthrough.totalSeconds;
   console.log('');
-  console.log(`tiers : ceiling, end to end = ${ratio.toFixed(3)}; ingest : producer = ${ingestRatio.toFixed(3)}`);
+  console.log(
+    `tiers : ceiling, end to end = ${ratio.toFixed(3)}; without operators = ${transportRatio.toFixed(3)}; ingest : producer = ${ingestRatio.toFixed(3)}`,
+  );
   console.log(
     JSON.stringify({
       documents,
@@ -267,6 +285,8 @@ try {
       ceiling_produce_docs_per_s: Math.round(rate(documents, ceiling.produceSeconds)),
       ratio_vs_ceiling: Math.round(ratio * 1000) / 1000,
       ingest_ratio_vs_producer: Math.round(ingestRatio * 1000) / 1000,
+      passthrough_docs_per_s: Math.round(rate(documents, passthrough.totalSeconds)),
+      passthrough_ratio_vs_ceiling: Math.round(transportRatio * 1000) / 1000,
       embedded_docs_per_s: Math.round(rate(documents, embeddedSeconds)),
     }),
   );
