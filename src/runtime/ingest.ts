@@ -21,15 +21,22 @@ export interface IngestStats {
   rules: Record<string, number>;
 }
 
-/**
- * Publishes reader output: valid records to L0 keyed by their dedup scope (so each scope
- * keeps its order on one partition), unusable ones to the rejected topic and undecodable
- * bytes to the DLQ. Sends are sequential, which keeps input order within a partition.
- */
+/** A send that has finished without error, the start value of each topic's send in flight. */
+const settled: Promise<unknown> = Promise.resolve(null);
+
 export function newIngestStats(): IngestStats {
   return { read: 0, promoted: 0, rejected: 0, dlq: 0, rules: {} };
 }
 
+/**
+ * Publishes reader output: valid records to L0 keyed by their dedup scope (so each scope
+ * keeps its order on one partition), unusable ones to the rejected topic and undecodable
+ * bytes to the DLQ.
+ *
+ * Each topic has at most one request in flight, which keeps input order within a partition.
+ * While it waits for the broker's acknowledgement, the next batch is read and encoded. A
+ * failed request fails the ingest at the next flush of its topic, or at the end.
+ */
 export async function ingest(
   items: AsyncIterable<ReadItem>,
   producer: BusProducer,
@@ -42,29 +49,46 @@ export async function ingest(
   const stats = options.stats ?? newIngestStats();
   const metrics = options.metrics;
   const codec = options.codec ?? new AvroValueCodec();
-  const pending: Record<'l0' | 'rejected' | 'dlq', BusMessage[]> = { l0: [], rejected: [], dlq: [] };
+  const pending: Record<IngestRole, BusMessage[]> = { l0: [], rejected: [], dlq: [] };
+  // Each send settles to its error or null, so a failure waits here without becoming an
+  // unhandled rejection while the next batch is read.
+  const sending: Record<IngestRole, Promise<unknown>> = { l0: settled, rejected: settled, dlq: settled };
 
-  const flush = async (role: keyof typeof pending) => {
+  const waitForSend = async (role: IngestRole) => {
+    const error = await sending[role];
+    sending[role] = settled;
+    if (error !== null) throw error;
+  };
+
+  const flush = async (role: IngestRole) => {
     const messages = pending[role];
     if (messages.length === 0) return;
     pending[role] = [];
-    await producer.send(topics[role], messages);
-    metrics?.ingestRecords.labels(role).inc(messages.length);
-    metrics?.ingestBytes.inc(messages.reduce((sum, m) => sum + m.value.length, 0));
+    await waitForSend(role);
+    sending[role] = producer.send(topics[role], messages).then(
+      () => {
+        metrics?.ingestRecords.labels(role).inc(messages.length);
+        metrics?.ingestBytes.inc(messages.reduce((sum, m) => sum + m.value.length, 0));
+        return null;
+      },
+      (err: unknown) => err,
+    );
   };
 
   for await (const item of items) {
     const prepared = await prepareIngestItem(item, { version, stats, log, codec, topics });
     pending[prepared.role].push(prepared.message);
-    for (const role of ['l0', 'rejected', 'dlq'] as const) {
-      if (pending[role].length >= SEND_BATCH_SIZE) await flush(role);
-    }
+    if (pending[prepared.role].length >= SEND_BATCH_SIZE) await flush(prepared.role);
   }
-  for (const role of ['l0', 'rejected', 'dlq'] as const) await flush(role);
+  for (const role of INGEST_ROLES) {
+    await flush(role);
+    await waitForSend(role);
+  }
   return stats;
 }
 
 export type IngestRole = 'l0' | 'rejected' | 'dlq';
+const INGEST_ROLES: readonly IngestRole[] = ['l0', 'rejected', 'dlq'];
 
 export interface IngestItemContext {
   version: string;
