@@ -107,6 +107,12 @@ export interface SubscribeOptions {
    * partitions to others. Kafka's default of 30 s applies when unset; the broker accepts 6 s and up.
    */
   sessionTimeoutMs?: number;
+  /**
+   * Called with this member's partitions of `topic` each time it joins the group: at start,
+   * after each rebalance and after a rejoin. Another member may have owned any of them since
+   * the previous call.
+   */
+  onAssignment?: (partitions: number[]) => void;
 }
 
 export interface Subscription {

@@ -305,6 +305,7 @@ export class KafkaBus implements Bus {
     });
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       assigned = Object.values(event.payload.memberAssignment).reduce((sum, partitions) => sum + partitions.length, 0);
+      options.onAssignment?.(event.payload.memberAssignment[options.topic] ?? []);
     });
     consumer.on(consumer.events.REBALANCING, () => {
       assigned = 0;

@@ -5,7 +5,7 @@ import { loadConfigFile } from '../core/config-file.js';
 import { ConfigError } from '../core/errors.js';
 import { createLogger } from '../core/log.js';
 import { EngineMetrics } from '../metrics/metrics.js';
-import { createStageOperators } from '../operators/index.js';
+import { createStageOperators, forkStatefulOperators } from '../operators/index.js';
 import { CHANGELOG_SUFFIX, CHANGELOG_TOPIC_CONFIG } from '../runtime/changelog.js';
 import { StageRunner } from '../runtime/stage-runner.js';
 import { startTransactionalStage } from '../runtime/transactional-stage.js';
@@ -18,8 +18,9 @@ import { addMetricsOptions, serveMetrics, type MetricsCliOptions } from './metri
 import { DEFAULT_BATCH_SIZE, positiveInt, shutdownSignal, workerCount, WORKERS_HELP } from './options.js';
 
 /**
- * Parses --instance-id: it becomes part of a transactional id and of changelog keys. `@hostname`
- * stands for the host name, which stays the same across restarts of one container.
+ * Parses --instance-id: it becomes part of a transactional id, and of changelog keys where dedup
+ * state is kept per process. `@hostname` stands for the host name, which stays the same across
+ * restarts of one container.
  */
 function instanceId(raw: string): string {
   const value = raw === '@hostname' ? hostname() : raw;
@@ -122,6 +123,7 @@ export function upCommand(): Command {
         bus,
         runner,
         operators: operators[i]!,
+        forkStateful: () => forkStatefulOperators(stage, operators[i]!, config.operators, { llm }),
         groupId,
         inputTopic: topics[stage.input],
         changelogTopic,

@@ -50,6 +50,12 @@ export interface Operator {
  * Changes and snapshots are opaque bytes; only the operator that wrote them reads them back.
  */
 export interface OperatorState {
+  /**
+   * True when the state splits by dedup scope, the Kafka message key of tier records. Each
+   * partition then needs only the state of its own records, so a stage can keep one state
+   * per partition and hand it to whichever process owns the partition.
+   */
+  readonly keyedByScope: boolean;
   /** Encodes what `process` added since the last call and clears it, or returns null when nothing was added. */
   takeChanges(): Buffer | null;
   /** Re-applies changes written by `takeChanges`, in the order they were taken. */

@@ -15,6 +15,11 @@ interface ExactDedupSnapshot {
 export class ExactDedupState implements OperatorState {
   constructor(private readonly operator: ExactDedupOperator) {}
 
+  get keyedByScope(): boolean {
+    // With one global index, records of every partition are compared with each other.
+    return this.operator.config.scope !== 'global';
+  }
+
   takeChanges(): Buffer | null {
     return this.operator.journal.take();
   }

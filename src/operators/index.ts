@@ -105,3 +105,16 @@ export function createStageOperators(stage: StageSpec, overrides: OperatorConfig
     return factory(mergeConfig(spec.config, overrides[spec.operator]), env);
   });
 }
+
+/**
+ * Returns a copy of `operators` (a stage's operators, as createStageOperators built them) in
+ * which every operator with state is a new, empty instance built from the same config. The
+ * stateless ones, worker proxies included, are shared with `operators`.
+ */
+export function forkStatefulOperators(stage: StageSpec, operators: readonly Operator[], overrides: OperatorConfigs, env: OperatorEnv = {}): Operator[] {
+  return operators.map((operator, i) => {
+    if (operator.state === undefined) return operator;
+    const spec = stage.operators[i]!;
+    return FACTORIES[spec.operator]!(mergeConfig(spec.config, overrides[spec.operator]), env);
+  });
+}

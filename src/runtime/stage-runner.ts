@@ -78,9 +78,11 @@ export class StageRunner {
   /**
    * Decodes the batch and runs the operators; returns the messages to publish, one entry per
    * output topic. Nothing is counted until the caller has published them and calls `published`,
-   * so a batch that fails and is consumed again counts once.
+   * so a batch that fails and is consumed again counts once. `operators` replaces the stage's
+   * operators for this batch: copies with the same names, versions and rules, such as the
+   * dedup operators of one partition.
    */
-  async processBatch(messages: ConsumedMessage[], info?: BatchInfo): Promise<BatchResult> {
+  async processBatch(messages: ConsumedMessage[], info?: BatchInfo, operators: readonly Operator[] = this.operators): Promise<BatchResult> {
     const started = process.hrtime.bigint();
     const now = Date.now();
     const batchStats = this.newBatchStats();
@@ -102,7 +104,7 @@ export class StageRunner {
       records.push(record);
     }
 
-    const survivors = await this.runOperators(records, batchStats, rejected, now);
+    const survivors = await this.runOperators(operators, records, batchStats, rejected, now);
     for (const survivor of survivors) {
       survivor.tier = this.stage.output;
       promoted.push({ key: dedupScope(survivor), value: await this.codec.encodeTier(this.topics[this.stage.output], survivor) });
@@ -160,6 +162,7 @@ export class StageRunner {
    * the rejected topic and the counters do not depend on how many records ran at once.
    */
   private async runOperators(
+    operators: readonly Operator[],
     records: TierRecord[],
     batchStats: OperatorStats[],
     rejected: BusMessage[],
@@ -168,12 +171,12 @@ export class StageRunner {
     // CPU-bound operators would otherwise hold the event loop for the whole batch, and
     // /metrics scrapes and health checks would time out while a large batch runs.
     const letOthersRun = eventLoopYielder(YIELD_EVERY_MS);
-    const { survivors, outputs } = await flowRecords(records, this.operators, {
+    const { survivors, outputs } = await flowRecords(records, operators, {
       decide: async (i, input) => {
         await letOthersRun();
-        return this.decide(this.operators[i]!, input);
+        return this.decide(operators[i]!, input);
       },
-      apply: (i, inputs, decisions) => this.apply(i, inputs, decisions, batchStats[i]!, now),
+      apply: (i, inputs, decisions) => this.apply(operators[i]!, inputs, decisions, batchStats[i]!, now),
     });
     for (const perRecord of outputs) {
       for (const messages of perRecord) if (messages !== undefined) rejected.push(...messages);
@@ -183,13 +186,12 @@ export class StageRunner {
 
   /** Counts one operator's decisions, adds lineage, and encodes its rejections. */
   private async apply(
-    i: number,
+    operator: Operator,
     inputs: TierRecord[],
     decisions: Outcome[][],
     stats: OperatorStats,
     now: number,
   ): Promise<Applied<BusMessage[]>> {
-    const operator = this.operators[i]!;
     const next: TierRecord[] = [];
     const rejected: BusMessage[] = [];
     for (const [j, input] of inputs.entries()) {

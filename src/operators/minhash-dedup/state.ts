@@ -30,6 +30,11 @@ function decodeBandKeys(encoded: string, bands: number): Int32Array {
 export class MinHashDedupState implements OperatorState {
   constructor(private readonly operator: MinHashDedupOperator) {}
 
+  get keyedByScope(): boolean {
+    // With one global index, records of every partition are compared with each other.
+    return this.operator.config.scope !== 'global';
+  }
+
   takeChanges(): Buffer | null {
     return this.operator.journal.take();
   }
