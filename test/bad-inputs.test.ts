@@ -311,12 +311,16 @@ describe('bad messages on Kafka', () => {
     const producer = kafka.producer();
     await producer.connect();
     const up = startCli(['up', '--prefix', prefix, '--metrics-port', '0']);
+    const caughtUp = () =>
+      waitForGroupCaughtUp(`${prefix}.filter`, `${prefix}.l0`, 120_000).catch((err: unknown) => {
+        throw new Error(`${(err as Error).message}; the end of the stage's log: ${up.stderrText().slice(-4000)}`);
+      });
     try {
       await producer.send({ topic: `${prefix}.l0`, messages: bad.map((c) => ({ key: 'scope', value: payloadFor(c.payload) })) });
-      await waitForGroupCaughtUp(`${prefix}.filter`, `${prefix}.l0`, 120_000);
+      await caughtUp();
       // The good record goes in only after the stage has handled every bad one.
       await producer.send({ topic: `${prefix}.l0`, messages: good.map((c) => ({ key: 'scope', value: payloadFor(c.payload) })) });
-      await waitForGroupCaughtUp(`${prefix}.filter`, `${prefix}.l0`, 120_000);
+      await caughtUp();
       expect(up.exitCode, up.stderrText().slice(-2000)).toBeNull();
     } finally {
       await producer.disconnect();

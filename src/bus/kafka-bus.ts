@@ -4,6 +4,7 @@ import {
   Kafka,
   Partitioners,
   logLevel,
+  type Admin,
   type Consumer,
   type EachBatchPayload,
   type KafkaConfig,
@@ -12,7 +13,7 @@ import {
   type SASLOptions,
 } from 'kafkajs';
 import type { Logger } from 'pino';
-import { ConfigError, EngineError, isRetriable } from '../core/errors.js';
+import { ConfigError, EngineError, errorMessage, isRetriable } from '../core/errors.js';
 import type {
   BatchInfo,
   Bus,
@@ -42,6 +43,10 @@ export const TOPIC_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
  * the group would evict the member and hand its partitions to another mid-batch.
  */
 const HANDLER_HEARTBEAT_MS = 3000;
+
+/** Milliseconds to wait for the partitions of new topics to get leaders; a new broker can take seconds. */
+const TOPIC_LEADER_TIMEOUT_MS = 60_000;
+const TOPIC_LEADER_POLL_MS = 100;
 
 /** SASL mechanisms the engine supports, spelled as kafkajs spells them. */
 export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
@@ -213,8 +218,10 @@ export class KafkaBus implements Bus {
       const existing = new Set(await admin.listTopics());
       const missing = specs.filter((spec) => !existing.has(spec.name));
       if (missing.length > 0) {
+        // kafkajs' own wait for leaders gives up at the first UNKNOWN_TOPIC_OR_PARTITION, which a
+        // new broker returns for a while when it is still creating its internal topics.
         await admin.createTopics({
-          waitForLeaders: true,
+          waitForLeaders: false,
           topics: missing.map((spec) => ({
             topic: spec.name,
             numPartitions: spec.partitions,
@@ -225,11 +232,38 @@ export class KafkaBus implements Bus {
             ],
           })),
         });
+        await this.waitForLeaders(admin, missing.map((spec) => spec.name));
         this.options.log.info({ topics: missing.map((spec) => spec.name) }, 'created topics');
       }
       await this.warnOnPartitionMismatch(admin, specs.filter((spec) => existing.has(spec.name)));
     } finally {
       await admin.disconnect();
+    }
+  }
+
+  /** Waits until every partition of `topics` has a leader, retrying metadata errors until TOPIC_LEADER_TIMEOUT_MS. */
+  private async waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
+    const deadline = Date.now() + TOPIC_LEADER_TIMEOUT_MS;
+    for (let attempt = 1; ; attempt++) {
+      let lastError: unknown = null;
+      try {
+        const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+        if (metadata.length === topics.length && metadata.every((topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0))) return;
+      } catch (err) {
+        lastError = err;
+      }
+      if (Date.now() > deadline) {
+        const detail = lastError === null ? 'some partitions have no leader' : errorMessage(lastError);
+        throw new EngineError(
+          'TIERS_TRANSPORT_FAILED',
+          `created topics ${topics.join(', ')} but they had no leaders after ${TOPIC_LEADER_TIMEOUT_MS / 1000} s (${detail}); check the broker's log`,
+          { retriable: true },
+        );
+      }
+      if (attempt === 1 || attempt % 20 === 0) {
+        this.options.log.debug({ err: lastError, topics, attempt }, 'waiting for the leaders of new topics');
+      }
+      await new Promise((resolve) => setTimeout(resolve, TOPIC_LEADER_POLL_MS));
     }
   }
 
