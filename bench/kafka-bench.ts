@@ -32,12 +32,12 @@ export async function checkBroker(admin: Admin, brokers: string, port: number, d
   }
 }
 
-/** Waits until the consumer group is stable with at least one member. */
-export async function waitForMember(admin: Admin, groupId: string, pollMs = 100): Promise<void> {
+/** Waits until the consumer group is stable with at least `members` members. */
+export async function waitForMember(admin: Admin, groupId: string, pollMs = 100, members = 1): Promise<void> {
   const deadline = Date.now() + JOIN_TIMEOUT_MS;
   while (Date.now() < deadline) {
     const { groups } = await admin.describeGroups([groupId]);
-    if (groups[0]?.state === 'Stable' && groups[0].members.length > 0) return;
+    if (groups[0]?.state === 'Stable' && groups[0].members.length >= members) return;
     await sleep(pollMs);
   }
   const { groups } = await admin.describeGroups([groupId]);

@@ -22,7 +22,7 @@
  *
  * Start a broker first, for example
  *   TIERS_KAFKA_PORT=19292 TIERS_KAFKA_CONTROLLER_PORT=19293 TIERS_KAFKA_DIR=/tmp/kafka-bench bash scripts/kafka.sh start
- * then run `TIERS_BROKERS=127.0.0.1:19292 npm run bench:kafka-throughput [-- --copies N] [--workers N]`.
+ * then run `TIERS_BROKERS=127.0.0.1:19292 npm run bench:kafka-throughput [-- --copies N] [--workers N] [--processes N]`.
  * Markdown goes to stdout, and the last line is one JSON object with the ratio.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -51,6 +51,8 @@ const { values: args } = parseArgs({
     'profile-dir': { type: 'string' },
     /** Worker threads per stage, for `tiers up` and the embedded run alike. */
     workers: { type: 'string', default: '0' },
+    /** `tiers up` processes that share the filter stage's partitions. */
+    processes: { type: 'string', default: '1' },
   },
 });
 const brokers = args.brokers!;
@@ -59,6 +61,10 @@ const partitions = Number(args.partitions);
 if (!Number.isInteger(copies) || copies < 1) throw new Error(`--copies must be a positive integer, got ${args.copies}`);
 const workers = Number(args.workers);
 if (!Number.isInteger(workers) || workers < 0) throw new Error(`--workers must be an integer of 0 or more, got ${args.workers}`);
+const processes = Number(args.processes);
+if (!Number.isInteger(processes) || processes < 1 || processes > partitions) {
+  throw new Error(`--processes must be an integer from 1 to the partition count (${partitions}), got ${args.processes}`);
+}
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const cli = join(repoRoot, 'dist/src/cli/index.js');
@@ -163,27 +169,34 @@ async function runTiers(admin: Admin, files: string[], dir: string, prefixes: st
   const prefix = `bench-${stage}-${Date.now()}`;
   prefixes.push(prefix);
   const common = ['--brokers', brokers, '--prefix', prefix, '--partitions', String(partitions)];
-  const upLog = join(dir, `${stage}.log`);
-  const profile = args['profile-dir'] === undefined || stage !== 'filter' ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(args['profile-dir'])}`];
-  const command =
-    stage === 'filter'
-      ? [...profile, cli, 'up', ...common, '--metrics-port', '0', '--workers', String(workers)]
-      : [passthroughScript, brokers, prefix, String(partitions)];
-  const up = start(command, upLog);
+  const count = stage === 'filter' ? processes : 1;
+  const logs = Array.from({ length: count }, (_, i) => join(dir, `${stage}-${i}.log`));
+  const ups = logs.map((log, i) => {
+    // Only the first process writes a CPU profile, so the profile folder holds one stage's.
+    const profile = args['profile-dir'] === undefined || stage !== 'filter' || i > 0 ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(args['profile-dir'])}`];
+    const command =
+      stage === 'filter'
+        ? [...profile, cli, 'up', ...common, '--metrics-port', '0', '--workers', String(workers), '--instance-id', `bench-${i}`]
+        : [passthroughScript, brokers, prefix, String(partitions)];
+    return start(command, log);
+  });
+  const tails = () => logs.map((log) => tail(log)).join('\n---\n');
   try {
     await Promise.race([
-      waitForMember(admin, `${prefix}.filter`).catch((err: unknown) => {
-        throw new Error(`${(err as Error).message}; the end of its log: ${tail(upLog)}`);
+      waitForMember(admin, `${prefix}.filter`, 100, count).catch((err: unknown) => {
+        throw new Error(`${(err as Error).message}; the end of the stage logs: ${tails()}`);
       }),
-      up.exited.then((code) => {
-        throw new Error(`the ${stage} stage exited with ${code} before joining its group: ${tail(upLog)}`);
-      }),
+      ...ups.map((up) =>
+        up.exited.then((code) => {
+          throw new Error(`a ${stage} stage exited with ${code} before joining its group: ${tails()}`);
+        }),
+      ),
     ]);
     const ingest = [cli, 'ingest', ...files, ...common];
     const timing = await timeFlow(admin, ingest, join(dir, `${stage}-ingest.log`), `${prefix}.filter`, `${prefix}.l0`);
     return { prefix, ...timing };
   } finally {
-    await stop(up);
+    await Promise.all(ups.map(stop));
   }
 }
 
@@ -258,7 +271,7 @@ try {
   ];
   console.log(
     `${documents} documents (${copies} copies of ${corpus.records.length}), ${megabytes.toFixed(2)} MB of L0 messages, ` +
-      `${partitions} partitions, ${workers} worker threads per stage, broker ${brokers}; Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${new Date().toISOString().slice(0, 10)}`,
+      `${partitions} partitions, ${processes} tiers up processes with ${workers} worker threads each, broker ${brokers}; Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${new Date().toISOString().slice(0, 10)}`,
   );
   console.log('');
   console.log('| path | seconds | documents/s | MB/s |');
@@ -279,6 +292,7 @@ try {
       megabytes: Math.round(megabytes * 100) / 100,
       partitions,
       workers,
+      processes,
       tiers_docs_per_s: Math.round(rate(documents, tiers.totalSeconds)),
       tiers_ingest_docs_per_s: Math.round(rate(documents, tiers.produceSeconds)),
       ceiling_docs_per_s: Math.round(rate(documents, ceiling.totalSeconds)),
