@@ -172,7 +172,7 @@ async function runTiers(admin: Admin, files: string[], dir: string, prefixes: st
   const count = stage === 'filter' ? processes : 1;
   const logs = Array.from({ length: count }, (_, i) => join(dir, `${stage}-${i}.log`));
   const ups = logs.map((log, i) => {
-    // Only the first process writes a CPU profile, so the profile folder holds one stage's.
+    // Only the first process writes a CPU profile, so the profile folder contains one stage's profile.
     const profile = args['profile-dir'] === undefined || stage !== 'filter' || i > 0 ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(args['profile-dir'])}`];
     const command =
       stage === 'filter'
