@@ -103,15 +103,17 @@ describe('dedup state per partition', () => {
     expect(l1.length).toBeGreaterThan(0);
   }
 
-  it('hands state to a later process', async () => {
-    const first = startFilter(prefix, 'first');
-    await ingestAndWait(prefix, await writeRound(dir, 'r1', texts), [first]);
-    await expectStopped(first);
-    expect(first.stderrText()).toContain('"stateKeyedBy":"partition"');
+  /** Runs one filter process over one round of documents and stops it. Returns its log. */
+  async function runRound(prefix: string, instance: string, round: string, extra: string[] = []): Promise<string> {
+    const up = startFilter(prefix, instance, extra);
+    await ingestAndWait(prefix, await writeRound(dir, round, texts), [up]);
+    await expectStopped(up);
+    return up.stderrText();
+  }
 
-    const second = startFilter(prefix, 'second');
-    await ingestAndWait(prefix, await writeRound(dir, 'r2', texts), [second]);
-    await expectStopped(second);
+  it('hands state to a later process', async () => {
+    expect(await runRound(prefix, 'first', 'r1')).toContain('"stateKeyedBy":"partition"');
+    await runRound(prefix, 'second', 'r2');
     await expectSecondRoundRejected(prefix);
   });
 
@@ -119,15 +121,9 @@ describe('dedup state per partition', () => {
     const global = `${prefix}-global`;
     const config = join(dir, 'global.json');
     await writeFile(config, JSON.stringify({ operators: { 'exact-dedup': { scope: 'global' }, 'minhash-dedup': { scope: 'global' } } }));
-    const first = startFilter(global, 'only', ['--config', config]);
-    await ingestAndWait(global, await writeRound(dir, 'r1', texts), [first]);
-    await expectStopped(first);
-    expect(first.stderrText()).toContain('"stateKeyedBy":"process"');
-
+    expect(await runRound(global, 'only', 'r1', ['--config', config])).toContain('"stateKeyedBy":"process"');
     // The same instance id reads its own state back.
-    const again = startFilter(global, 'only', ['--config', config]);
-    await ingestAndWait(global, await writeRound(dir, 'r2', texts), [again]);
-    await expectStopped(again);
+    await runRound(global, 'only', 'r2', ['--config', config]);
     await expectSecondRoundRejected(global);
   });
 
