@@ -95,15 +95,7 @@ export function effectiveOperatorConfigs(stage: StageSpec, overrides: OperatorCo
 /** Builds a stage's operators; the config file's settings override the topology's. */
 export function createStageOperators(stage: StageSpec, overrides: OperatorConfigs, env: OperatorEnv = {}): Operator[] {
   checkOperatorNames(overrides);
-  return stage.operators.map((spec) => {
-    const factory = FACTORIES[spec.operator];
-    if (!factory) {
-      throw new ConfigError(
-        `stage ${stage.name} names unknown operator "${spec.operator}": expected one of ${operatorNames().join(', ')}`,
-      );
-    }
-    return factory(mergeConfig(spec.config, overrides[spec.operator]), env);
-  });
+  return stage.operators.map((spec) => createFromSpec(stage, spec, overrides, env));
 }
 
 /**
@@ -112,9 +104,14 @@ export function createStageOperators(stage: StageSpec, overrides: OperatorConfig
  * stateless ones, worker proxies included, are shared with `operators`.
  */
 export function forkStatefulOperators(stage: StageSpec, operators: readonly Operator[], overrides: OperatorConfigs, env: OperatorEnv = {}): Operator[] {
-  return operators.map((operator, i) => {
-    if (operator.state === undefined) return operator;
-    const spec = stage.operators[i]!;
-    return FACTORIES[spec.operator]!(mergeConfig(spec.config, overrides[spec.operator]), env);
-  });
+  return operators.map((operator, i) => (operator.state === undefined ? operator : createFromSpec(stage, stage.operators[i]!, overrides, env)));
+}
+
+/** Builds the operator that `spec` names in `stage`, with the config file's settings over the topology's. */
+function createFromSpec(stage: StageSpec, spec: StageSpec['operators'][number], overrides: OperatorConfigs, env: OperatorEnv): Operator {
+  const factory = FACTORIES[spec.operator];
+  if (!factory) {
+    throw new ConfigError(`stage ${stage.name} names unknown operator "${spec.operator}": expected one of ${operatorNames().join(', ')}`);
+  }
+  return factory(mergeConfig(spec.config, overrides[spec.operator]), env);
 }

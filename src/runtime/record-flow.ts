@@ -72,10 +72,8 @@ export async function flowRecords<T>(records: readonly TierRecord[], operators: 
       return leave;
     });
     let current = [records[index]!];
-    let next = 0;
     try {
-      for (; next < operators.length && current.length > 0; next++) {
-        const i = next;
+      for (let i = 0; i < operators.length && current.length > 0; i++) {
         if (ordered[i]) await waits[i];
         if (failure !== undefined) return;
         const decisions = ordered[i]
